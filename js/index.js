@@ -1,0 +1,60 @@
+// Package entry. The wasm module is inlined and instantiated synchronously on import, so the
+// exports work at once in a plain page, Vite and webpack 5, with no init step and no async
+// gap before the first call (an instantPopup call can open its popup synchronously).
+import {
+  initSync,
+  createAuth,
+  configure as configureDefault,
+  getIdToken as getDefaultIdToken,
+  builtinRequestManager,
+  bundledProviders,
+  AuthApi,
+  OAuthRequestManager,
+  Observable,
+} from './backstage_auth_wasm.js';
+import { wasmBase64 } from './wasm-inline.js';
+
+function decode(base64) {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+initSync({ module: decode(wasmBase64) });
+
+// Backstage's observable and method names end in `$`, which wasm-bindgen cannot export.
+Object.defineProperty(AuthApi.prototype, 'sessionState$', {
+  value: AuthApi.prototype.sessionState,
+});
+Object.defineProperty(OAuthRequestManager.prototype, 'authRequest$', {
+  value: OAuthRequestManager.prototype.authRequest,
+});
+if (typeof Symbol === 'function' && typeof Symbol.observable === 'symbol') {
+  Object.defineProperty(Observable.prototype, Symbol.observable, {
+    value() {
+      return this;
+    },
+  });
+}
+
+const factory = (key) => Object.freeze({ create: (options) => createAuth(key, options) });
+
+export const GoogleAuth = factory('google');
+export const MicrosoftAuth = factory('microsoft');
+export const OktaAuth = factory('okta');
+export const OneLoginAuth = factory('onelogin');
+export const Auth0Auth = factory('auth0');
+export const OAuth2 = factory('oauth2');
+export const OidcAuth = factory('oidc');
+
+export const providers = bundledProviders();
+export const oauthRequestApi = builtinRequestManager();
+
+export function configure(options) {
+  configureDefault(options);
+}
+
+export function getIdToken(options) {
+  return getDefaultIdToken(options);
+}

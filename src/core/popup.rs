@@ -1,0 +1,165 @@
+//! The popup's geometry and the messages the backend's result page posts to us.
+
+use serde_json::Value;
+
+use super::error::AuthError;
+
+/// Default popup size, as Backstage's connector uses it.
+pub const DEFAULT_WIDTH: f64 = 450.0;
+/// Default popup height.
+pub const DEFAULT_HEIGHT: f64 = 730.0;
+
+/// The `features` argument of `window.open`, centring a `width`×`height` popup on a screen of
+/// `screen_width`×`screen_height`. Like Backstage, the offsets are neither rounded nor clamped.
+pub fn popup_features(width: f64, height: f64, screen_width: f64, screen_height: f64) -> String {
+    let left = screen_width / 2.0 - width / 2.0;
+    let top = screen_height / 2.0 - height / 2.0;
+    format!(
+        "menubar=no,location=no,resizable=no,scrollbars=no,status=no,width={width},height={height},top={top},left={left}"
+    )
+}
+
+/// What one message from the popup means.
+#[derive(Debug, PartialEq)]
+pub enum PopupMessage {
+    /// Not a message of the login protocol; ignored.
+    Ignored,
+    /// The backend tells which origin its result is posted to.
+    ConfigInfo {
+        /// The app origin the backend will post the result to.
+        target_origin: String,
+    },
+    /// The login succeeded; the value is the session response.
+    Response(Value),
+    /// The login failed on the backend.
+    Failed(AuthError),
+}
+
+/// Classifies the `data` of a message that came from the popup and the backend's origin.
+pub fn classify_message(data: &Value) -> PopupMessage {
+    let Some(obj) = data.as_object() else {
+        return PopupMessage::Ignored;
+    };
+    match obj.get("type").and_then(Value::as_str) {
+        Some("config_info") => match obj.get("targetOrigin") {
+            Some(Value::String(origin)) => PopupMessage::ConfigInfo {
+                target_origin: origin.clone(),
+            },
+            _ => PopupMessage::Ignored,
+        },
+        Some("authorization_response") => match obj.get("error") {
+            Some(error) if !error.is_null() => PopupMessage::Failed(backend_error(error)),
+            _ => PopupMessage::Response(obj.get("response").cloned().unwrap_or(Value::Null)),
+        },
+        _ => PopupMessage::Ignored,
+    }
+}
+
+/// The error a backend posted (or put in a 2xx body), keeping its `name` and `message`.
+pub fn backend_error(error: &Value) -> AuthError {
+    let field = |k: &str| {
+        error
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    match (field("name"), field("message")) {
+        (name, Some(message)) => AuthError::new(name.unwrap_or("Error"), message),
+        (name, None) => AuthError::new(name.unwrap_or("Error"), "An unspecified error occurred"),
+    }
+}
+
+/// The error for a popup that closed before posting a result. When the backend announced
+/// another app origin, the result went there, so say so.
+pub fn closed_error(target_origin: Option<&str>, app_origin: &str) -> AuthError {
+    match target_origin {
+        Some(t) if !t.is_empty() && t != app_origin => AuthError::incorrect_origin(t),
+        _ => AuthError::popup_closed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn default_features_centre_the_popup() {
+        assert_eq!(
+            popup_features(DEFAULT_WIDTH, DEFAULT_HEIGHT, 1000.0, 1000.0),
+            "menubar=no,location=no,resizable=no,scrollbars=no,status=no,width=450,height=730,top=135,left=275"
+        );
+        let odd = popup_features(451.0, 730.0, 1000.0, 100.0);
+        assert!(odd.ends_with("top=-315,left=274.5"), "{odd}");
+    }
+
+    #[test]
+    fn ignores_what_is_not_the_protocol() {
+        for data in [
+            json!(null),
+            json!("authorization_response"),
+            json!({}),
+            json!({"type": "not-auth-result"}),
+            json!({"type": 5}),
+            json!({"type": "config_info"}),
+            json!({"type": "config_info", "targetOrigin": 3}),
+            json!([{"type": "authorization_response"}]),
+        ] {
+            assert_eq!(classify_message(&data), PopupMessage::Ignored, "for {data}");
+        }
+    }
+
+    #[test]
+    fn config_info_and_results() {
+        assert_eq!(
+            classify_message(&json!({"type": "config_info", "targetOrigin": "http://a"})),
+            PopupMessage::ConfigInfo {
+                target_origin: "http://a".into()
+            }
+        );
+        let ok = classify_message(&json!({"type": "authorization_response", "response": {"x": 1}}));
+        assert_eq!(ok, PopupMessage::Response(json!({"x": 1})));
+        let missing = classify_message(&json!({"type": "authorization_response"}));
+        assert_eq!(missing, PopupMessage::Response(Value::Null));
+        let null_error = classify_message(
+            &json!({"type": "authorization_response", "error": null, "response": 1}),
+        );
+        assert_eq!(null_error, PopupMessage::Response(json!(1)));
+    }
+
+    #[test]
+    fn backend_errors_keep_name_and_message() {
+        let m = classify_message(
+            &json!({"type": "authorization_response", "error": {"name": "NopeError", "message": "NOPE"}}),
+        );
+        assert_eq!(m, PopupMessage::Failed(AuthError::new("NopeError", "NOPE")));
+        assert_eq!(
+            backend_error(&json!("boom")),
+            AuthError::new("Error", "An unspecified error occurred")
+        );
+        assert_eq!(
+            backend_error(&json!({"message": "m", "name": 7})),
+            AuthError::new("Error", "m")
+        );
+    }
+
+    #[test]
+    fn closed_error_depends_on_the_announced_origin() {
+        assert_eq!(
+            closed_error(None, "http://localhost"),
+            AuthError::popup_closed()
+        );
+        assert_eq!(
+            closed_error(Some(""), "http://localhost"),
+            AuthError::popup_closed()
+        );
+        assert_eq!(
+            closed_error(Some("http://localhost"), "http://localhost"),
+            AuthError::popup_closed()
+        );
+        assert_eq!(
+            closed_error(Some("http://differenthost"), "http://localhost").message,
+            "Login failed, Incorrect app origin, expected http://differenthost"
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! The built-in "Login Required" modal: a native `<dialog>` opened with `showModal()`, so the
+//! browser keeps focus inside it and makes the page behind it inert.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, HtmlDialogElement, HtmlElement};
+
+use super::listener::Listener;
+
+/// One row: a requester with pending requests.
+pub struct Row {
+    pub index: usize,
+    pub title: String,
+    pub error: Option<String>,
+}
+
+/// What the user asked for.
+pub enum Action {
+    LogIn(usize),
+    RejectAll,
+}
+
+const TITLE_ID: &str = "backstage-auth-login-required-title";
+
+/// The open modal. Dropping it removes it from the DOM.
+pub struct Modal {
+    dialog: HtmlDialogElement,
+    list: Element,
+    reject_all: HtmlElement,
+    _click: Listener,
+    _cancel: Listener,
+}
+
+fn style(el: &Element, props: &[(&str, &str)]) {
+    // CSSOM writes are allowed under a strict style-src, unlike style attributes.
+    if let Some(el) = el.dyn_ref::<HtmlElement>() {
+        for (k, v) in props {
+            let _ = el.style().set_property(k, v);
+        }
+    }
+}
+
+fn element(doc: &Document, tag: &str) -> Option<Element> {
+    doc.create_element(tag).ok()
+}
+
+impl Modal {
+    /// Shows an empty modal; `on_action` hears its buttons.
+    pub fn open(on_action: impl Fn(Action) + 'static) -> Option<Self> {
+        let doc = web_sys::window()?.document()?;
+        let dialog: HtmlDialogElement = element(&doc, "dialog")?.dyn_into().ok()?;
+        dialog.set_class_name("backstage-auth-modal");
+        let _ = dialog.set_attribute("aria-modal", "true");
+        let _ = dialog.set_attribute("aria-labelledby", TITLE_ID);
+        style(
+            &dialog,
+            &[
+                (
+                    "font-family",
+                    "var(--backstage-auth-font, system-ui, sans-serif)",
+                ),
+                ("color", "var(--backstage-auth-color, #1f2328)"),
+                ("background", "var(--backstage-auth-background, #fff)"),
+                ("border", "none"),
+                ("border-radius", "8px"),
+                ("padding", "24px"),
+                ("min-width", "320px"),
+                ("box-shadow", "0 8px 32px rgba(0,0,0,.3)"),
+            ],
+        );
+        let title = element(&doc, "h2")?;
+        title.set_id(TITLE_ID);
+        title.set_text_content(Some("Login Required"));
+        style(&title, &[("margin", "0 0 16px"), ("font-size", "1.25rem")]);
+        let list = element(&doc, "ul")?;
+        style(
+            &list,
+            &[
+                ("list-style", "none"),
+                ("margin", "0 0 16px"),
+                ("padding", "0"),
+            ],
+        );
+        let reject_all: HtmlElement = element(&doc, "button")?.dyn_into().ok()?;
+        let _ = reject_all.set_attribute("type", "button");
+        let _ = reject_all.set_attribute("data-action", "reject-all");
+        reject_all.set_text_content(Some("Reject All"));
+        button_style(&reject_all);
+        let _ = dialog.append_child(&title);
+        let _ = dialog.append_child(&list);
+        let _ = dialog.append_child(&reject_all);
+        let click = Listener::new(&dialog, "click", move |event| {
+            let button = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("button[data-action]").ok().flatten());
+            let Some(button) = button else { return };
+            if button.has_attribute("disabled") {
+                return;
+            }
+            match button.get_attribute("data-action").as_deref() {
+                Some("login") => {
+                    if let Some(i) = button
+                        .get_attribute("data-index")
+                        .and_then(|i| i.parse().ok())
+                    {
+                        on_action(Action::LogIn(i));
+                    }
+                }
+                Some("reject-all") => on_action(Action::RejectAll),
+                _ => {}
+            }
+        });
+        // Escape would close the dialog with requests still pending; as in Backstage, only
+        // the buttons end it.
+        let cancel = Listener::new(&dialog, "cancel", |event| event.prevent_default());
+        doc.body()?.append_child(&dialog).ok()?;
+        if dialog.show_modal().is_err() {
+            dialog.remove();
+            return None;
+        }
+        Some(Self {
+            dialog,
+            list,
+            reject_all,
+            _click: click,
+            _cancel: cancel,
+        })
+    }
+
+    /// Redraws the rows. While `busy`, every button is disabled.
+    pub fn render(&self, rows: &[Row], busy: bool) {
+        let Some(doc) = self.dialog.owner_document() else {
+            return;
+        };
+        let had_focus = doc
+            .active_element()
+            .and_then(|a| a.get_attribute("data-index"));
+        self.list.set_text_content(None);
+        let mut focus_target = None;
+        for row in rows {
+            let Some(li) = element(&doc, "li") else {
+                return;
+            };
+            style(
+                &li,
+                &[
+                    ("display", "flex"),
+                    ("flex-wrap", "wrap"),
+                    ("align-items", "center"),
+                    ("gap", "8px"),
+                    ("padding", "8px 0"),
+                ],
+            );
+            if let Some(name) = element(&doc, "span") {
+                name.set_text_content(Some(&row.title));
+                style(&name, &[("flex", "1"), ("font-weight", "600")]);
+                let _ = li.append_child(&name);
+            }
+            let Some(button) = element(&doc, "button") else {
+                return;
+            };
+            let _ = button.set_attribute("type", "button");
+            let _ = button.set_attribute("data-action", "login");
+            let _ = button.set_attribute("data-index", &row.index.to_string());
+            let _ = button.set_attribute("aria-label", &format!("Log in to {}", row.title));
+            button.set_text_content(Some("Log in"));
+            button_style(&button);
+            set_disabled(&button, busy);
+            let _ = li.append_child(&button);
+            if let Some(message) = &row.error {
+                if let Some(p) = element(&doc, "p") {
+                    let _ = p.set_attribute("role", "alert");
+                    p.set_text_content(Some(message));
+                    style(
+                        &p,
+                        &[
+                            ("flex-basis", "100%"),
+                            ("margin", "0"),
+                            ("color", "var(--backstage-auth-error-color, #b42318)"),
+                        ],
+                    );
+                    let _ = li.append_child(&p);
+                }
+            }
+            if focus_target.is_none() || had_focus.as_deref() == Some(&row.index.to_string()) {
+                focus_target = Some(button.clone());
+            }
+            let _ = self.list.append_child(&li);
+        }
+        set_disabled(&self.reject_all, busy);
+        let focus_inside = doc
+            .active_element()
+            .is_some_and(|a| self.dialog.contains(Some(&a)));
+        if !focus_inside && !busy {
+            if let Some(b) = focus_target.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+                let _ = b.focus();
+            }
+        }
+    }
+}
+
+fn set_disabled(el: &Element, disabled: bool) {
+    if disabled {
+        let _ = el.set_attribute("disabled", "");
+    } else {
+        let _ = el.remove_attribute("disabled");
+    }
+}
+
+fn button_style(el: &Element) {
+    style(
+        el,
+        &[
+            ("font", "inherit"),
+            ("padding", "6px 14px"),
+            ("border-radius", "4px"),
+            ("border", "1px solid var(--backstage-auth-accent, #1f6feb)"),
+            (
+                "background",
+                "var(--backstage-auth-button-background, #fff)",
+            ),
+            ("color", "var(--backstage-auth-accent, #1f6feb)"),
+            ("cursor", "pointer"),
+        ],
+    );
+}
+
+impl Drop for Modal {
+    fn drop(&mut self) {
+        self.dialog.close();
+        self.dialog.remove();
+    }
+}
