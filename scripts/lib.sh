@@ -60,10 +60,10 @@ start_stack() {
   wait_ready "Backstage auth backend" "$!" http://127.0.0.1:7007/.backstage/health/v1/readiness "$LOG_DIR/backend.log" 120
 }
 
-# start_demo PORT
+# start_demo PORT [name=FOLDER …]: extra folders are served at /name/.
 start_demo() {
   require_ports "$1"
-  node "$ROOT/www/server.mjs" "$1" >"$LOG_DIR/demo-$1.log" 2>&1 &
+  node "$ROOT/www/server.mjs" "$@" >"$LOG_DIR/demo-$1.log" 2>&1 &
   STACK_PIDS+=($!)
   wait_ready "demo server" "$!" "http://127.0.0.1:$1/" "$LOG_DIR/demo-$1.log"
 }

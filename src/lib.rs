@@ -9,4 +9,5 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+#[doc(hidden)]
+pub mod web;

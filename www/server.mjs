@@ -1,5 +1,5 @@
 // Static server for the demo (and the browser tests' pages): www/ at /, the built package at
-// /pkg/, and, when a second argument names a folder, that folder at /test/. Binds 127.0.0.1.
+// /pkg/, and each further `name=folder` argument at /name/. Binds 127.0.0.1.
 // Every page is served with a strict Content-Security-Policy, which the package must work under.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,10 @@ const root = resolve(fileURLToPath(import.meta.url), '../..');
 const port = Number(process.argv[2] || 3000);
 const mounts = [
   ['/pkg/', join(root, 'pkg')],
-  ...(process.argv[3] ? [['/test/', resolve(process.argv[3])]] : []),
+  ...process.argv.slice(3).map((arg) => {
+    const [name, dir] = arg.split('=');
+    return [`/${name}/`, resolve(dir)];
+  }),
   ['/', join(root, 'www')],
 ];
 const types = {

@@ -1,13 +1,15 @@
 //! Browser glue: thin wrappers that connect the core to `fetch`, popups, timers, the DOM
-//! and JS callers.
+//! and JS callers. Public only so the browser tests in `tests/` can reach it; apps use the
+//! JS exports.
+#![allow(missing_docs)]
 
-mod api;
-mod connector;
-mod js;
-mod listener;
-mod modal;
-mod observable;
-mod options;
-mod popup;
-mod requests;
-mod transport;
+pub mod api;
+pub mod connector;
+pub mod js;
+pub mod listener;
+pub mod modal;
+pub mod observable;
+pub mod options;
+pub mod popup;
+pub mod requests;
+pub mod transport;

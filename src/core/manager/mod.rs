@@ -296,5 +296,6 @@ impl<C: Connector> SessionManager<C> {
     }
 }
 
-#[cfg(test)]
+// Native only: they run on the `futures` executor, a host dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
