@@ -273,10 +273,7 @@ impl WebConnector {
         let on_auth_request = {
             let ctx = ctx.clone();
             Closure::<dyn FnMut(JsValue) -> Promise>::new(move |scopes: JsValue| {
-                let scopes: ScopeSet = Array::from(&scopes)
-                    .iter()
-                    .filter_map(|s| s.as_string())
-                    .collect();
+                let scopes = super::js::scope_items(&scopes);
                 match ctx.begin_login(scopes, None) {
                     Ok(login) => {
                         let ctx = ctx.clone();

@@ -50,6 +50,18 @@ pub fn to_json(v: &JsValue) -> Option<Value> {
     serde_json::from_str(&text).ok()
 }
 
+/// The string items of an iterable of scopes (a `Set` or an array); anything else is empty.
+/// `Array.from` would throw on `undefined`, so it only sees objects.
+pub fn scope_items(v: &JsValue) -> crate::core::scope::ScopeSet {
+    if !v.is_object() {
+        return crate::core::scope::ScopeSet::new();
+    }
+    Array::from(v)
+        .iter()
+        .filter_map(|s| s.as_string())
+        .collect()
+}
+
 /// A JS array of strings.
 pub fn string_array<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
     items.into_iter().map(JsValue::from_str).collect()

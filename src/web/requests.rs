@@ -79,10 +79,7 @@ impl Requests {
         let request = Closure::<dyn FnMut(JsValue) -> Promise>::new({
             let me = me.clone();
             move |scopes: JsValue| {
-                let scopes: ScopeSet = Array::from(&scopes)
-                    .iter()
-                    .filter_map(|s| s.as_string())
-                    .collect();
+                let scopes = super::js::scope_items(&scopes);
                 let mut settle = None;
                 let promise =
                     Promise::new(&mut |resolve, reject| settle = Some(Settle { resolve, reject }));
@@ -98,13 +95,7 @@ impl Requests {
         let trigger = Closure::<dyn FnMut(JsValue) -> Promise>::new({
             let me = me.clone();
             move |scopes: JsValue| match me.upgrade() {
-                Some(me) => me.trigger(
-                    index,
-                    Array::from(&scopes)
-                        .iter()
-                        .filter_map(|s| s.as_string())
-                        .collect(),
-                ),
+                Some(me) => me.trigger(index, super::js::scope_items(&scopes)),
                 None => Promise::resolve(&JsValue::UNDEFINED),
             }
         });

@@ -1,24 +1,14 @@
 // The package as Vite and webpack 5 bundle it with their defaults (tests/bundlers), and as a
 // plain page imports it: each instantiates without an init step and reaches the backend.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { APP, useBrowser } from './browser.mjs';
 
-const APP = process.env.E2E_APP_URL || 'http://127.0.0.1:3100';
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const bundler of ['vite', 'webpack']) {
   test(`a ${bundler} bundle works with no init step`, async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const wasmRequests = [];

@@ -1,10 +1,9 @@
 // End-to-end: real logins in headless Chromium against the real Backstage auth backend and
 // OpenID provider started by scripts/test.sh.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { APP, useBrowser } from './browser.mjs';
 
-const APP = process.env.E2E_APP_URL || 'http://127.0.0.1:3100';
 const ISSUER = 'http://127.0.0.1:7010';
 const PROVIDERS = ['google', 'microsoft', 'okta', 'onelogin', 'auth0', 'oauth2', 'oidc'];
 const TITLES = {
@@ -12,16 +11,7 @@ const TITLES = {
   auth0: 'Auth0', oauth2: 'Your Identity Provider', oidc: 'Your Identity Provider',
 };
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 function claims(token) {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
@@ -29,7 +19,7 @@ function claims(token) {
 
 /** Opens the test page in a fresh browser context (no cookies), recording popups and requests. */
 async function openPage() {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   const seen = { popups: 0, refreshes: [] };
   context.on('page', () => { seen.popups += 1; });
