@@ -48,7 +48,14 @@ export interface Subscription {
   readonly closed: boolean;
 }
 
+declare global {
+  interface SymbolConstructor {
+    readonly observable: symbol;
+  }
+}
+
 export interface Observable<T> {
+  [Symbol.observable](): Observable<T>;
   subscribe(observer: Observer<T>): Subscription;
   subscribe(
     onNext?: (value: T) => void,

@@ -30,8 +30,14 @@ Object.defineProperty(AuthApi.prototype, 'sessionState$', {
 Object.defineProperty(OAuthRequestManager.prototype, 'authRequest$', {
   value: OAuthRequestManager.prototype.authRequest,
 });
-if (typeof Symbol === 'function' && typeof Symbol.observable === 'symbol') {
-  Object.defineProperty(Observable.prototype, Symbol.observable, {
+// Interop with zen-observable (which Backstage uses) and RxJS: the same well-known symbol,
+// defined if missing exactly as zen-observable defines it, plus the '@@observable' key that
+// libraries use when they were loaded before the symbol existed.
+if (typeof Symbol === 'function' && !Symbol.observable) {
+  Object.defineProperty(Symbol, 'observable', { value: Symbol('observable'), writable: true, configurable: true });
+}
+for (const key of [Symbol.observable, '@@observable']) {
+  Object.defineProperty(Observable.prototype, key, {
     value() {
       return this;
     },

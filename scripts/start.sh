@@ -20,4 +20,7 @@ cat <<MSG
 
   Press Ctrl+C to stop.
 MSG
-wait
+# Returns when any server exits; the EXIT trap then stops the others.
+wait -n "${STACK_PIDS[@]}" || true
+echo "A server stopped unexpectedly; see the logs in ${LOG_DIR#$ROOT/}/." >&2
+exit 1

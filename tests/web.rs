@@ -448,7 +448,11 @@ async fn the_modal_shows_rows_keeps_failures_and_goes_away() {
     assert_eq!(title.text_content().as_deref(), Some("Login Required"));
     assert!(d.text_content().unwrap().contains("Test Provider"));
     let active = window().document().unwrap().active_element().unwrap();
-    assert!(d.contains(Some(&active)), "focus moved into the modal");
+    assert_eq!(
+        active.get_attribute("data-action").as_deref(),
+        Some("login"),
+        "focus moved to the row's Log in button"
+    );
 
     click("button[data-action=login]");
     TimeoutFuture::new(20).await;

@@ -29,6 +29,10 @@ const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 
 const server = createServer(async (req, res) => {
   const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+  if (path === '/favicon.ico') {
+    res.writeHead(204).end();
+    return;
+  }
   const [prefix, dir] = mounts.find(([p]) => path.startsWith(p));
   let file = normalize(join(dir, path.slice(prefix.length)));
   if (!file.startsWith(dir + sep) && file !== dir) {

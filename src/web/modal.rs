@@ -1,6 +1,8 @@
 //! The built-in "Login Required" modal: a native `<dialog>` opened with `showModal()`, so the
 //! browser keeps focus inside it and makes the page behind it inert.
 
+use std::cell::Cell;
+
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlDialogElement, HtmlElement};
 
@@ -26,6 +28,8 @@ pub struct Modal {
     dialog: HtmlDialogElement,
     list: Element,
     reject_all: HtmlElement,
+    /// Whether a row's button has had focus once; the first one gets it when the modal opens.
+    focused_row: Cell<bool>,
     _click: Listener,
     _cancel: Listener,
 }
@@ -122,6 +126,7 @@ impl Modal {
             dialog,
             list,
             reject_all,
+            focused_row: Cell::new(false),
             _click: click,
             _cancel: cancel,
         })
@@ -191,7 +196,8 @@ impl Modal {
         let focus_inside = doc
             .active_element()
             .is_some_and(|a| self.dialog.contains(Some(&a)));
-        if !focus_inside && !busy {
+        let first_render = !self.focused_row.replace(true);
+        if (first_render || !focus_inside) && !busy {
             if let Some(b) = focus_target.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
                 let _ = b.focus();
             }

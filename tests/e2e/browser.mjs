@@ -10,12 +10,24 @@ export function useBrowser() {
   before(async () => {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      // Without these Chromium keeps dialling out, which this machine refuses.
-      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      // Without these Chromium keeps dialling out. The resolver rule fails every host name
+      // but 127.0.0.1 at once, so no page can reach beyond this machine either.
+      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
     });
   });
   after(async () => {
     await browser?.close();
   });
   return () => browser;
+}
+
+/** Records every request of `target` (a page or a context) that leaves 127.0.0.1. */
+export function offLoopback(target) {
+  const seen = [];
+  target.on('request', (r) => {
+    const { protocol, hostname } = new URL(r.url());
+    if (/^https?:$/.test(protocol) && hostname !== '127.0.0.1') seen.push(r.url());
+  });
+  return seen;
 }

@@ -7,7 +7,7 @@ import { APP, useBrowser } from './browser.mjs';
 const browser = useBrowser();
 
 for (const bundler of ['vite', 'webpack']) {
-  test(`a ${bundler} bundle works with no init step`, async () => {
+  test(`a ${bundler} bundle works with no init step`, { timeout: 60000 }, async () => {
     const page = await browser().newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -2,7 +2,7 @@
 // OpenID provider started by scripts/test.sh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP, useBrowser } from './browser.mjs';
+import { APP, offLoopback, useBrowser } from './browser.mjs';
 
 const ISSUER = 'http://127.0.0.1:7010';
 const PROVIDERS = ['google', 'microsoft', 'okta', 'onelogin', 'auth0', 'oauth2', 'oidc'];
@@ -21,7 +21,7 @@ function claims(token) {
 async function openPage() {
   const context = await browser().newContext();
   const page = await context.newPage();
-  const seen = { popups: 0, refreshes: [] };
+  const seen = { popups: 0, refreshes: [], offLoopback: offLoopback(context) };
   context.on('page', () => { seen.popups += 1; });
   page.on('request', (r) => { if (r.url().includes('/refresh?')) seen.refreshes.push(r.url()); });
   page.on('pageerror', (e) => { seen.pageError = e; });
@@ -83,7 +83,7 @@ async function loginThroughModal(page, key, user) {
 }
 
 for (const key of PROVIDERS) {
-  test(`${key}: modal login, reload and refresh, sign out`, async () => {
+  test(`${key}: modal login, reload and refresh, sign out`, { timeout: 60000 }, async () => {
     const { context, page, seen } = await openPage();
     try {
       const user = `user-${key}`;
@@ -111,13 +111,14 @@ for (const key of PROVIDERS) {
       await page.waitForFunction((k) => window.states[k].at(-1) === 'SignedOut', key);
       assert.equal(await page.evaluate((k) => window.apis[k].getIdToken({ optional: true }), key), '');
       assert.equal(seen.pageError, undefined);
+      assert.deepEqual(seen.offLoopback, [], 'nothing left 127.0.0.1, the provider\'s pages included');
     } finally {
       await context.close();
     }
   });
 }
 
-test('instantPopup opens the popup inside the click, with no modal', async () => {
+test('instantPopup opens the popup inside the click, with no modal', { timeout: 60000 }, async () => {
   const { context, page } = await openPage();
   try {
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#instant')]);
@@ -133,7 +134,7 @@ test('instantPopup opens the popup inside the click, with no modal', async () =>
   }
 });
 
-test('a discoveryApi finds the backend', async () => {
+test('a discoveryApi finds the backend', { timeout: 60000 }, async () => {
   const { context, page } = await openPage();
   try {
     const token = await loginThroughModal(page, 'discovered', 'discovered-user');
@@ -148,7 +149,7 @@ test('a discoveryApi finds the backend', async () => {
   }
 });
 
-test('the demo page logs in and shows the claims', async () => {
+test('the demo page logs in and shows the claims', { timeout: 60000 }, async () => {
   const { context, page } = await openPage();
   try {
     await page.goto(`${APP}/`);
