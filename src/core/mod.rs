@@ -4,6 +4,7 @@
 pub mod error;
 pub mod http;
 pub mod manager;
+pub mod microsoft;
 pub mod popup;
 pub mod provider;
 pub mod requests;

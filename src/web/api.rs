@@ -11,10 +11,13 @@ use wasm_bindgen_futures::future_to_promise;
 use super::connector::{Transform, WebConnector};
 use super::js::{get, object, set, string_array, to_js_error, type_error};
 use super::observable::{Observable, Subject};
-use super::options::{factory_options, request_options, scope_input, RequestOptions};
+use super::options::{
+    factory_options, request_options, scope_input, FactoryOptions, RequestOptions,
+};
 use crate::core::manager::{SessionManager, SessionRequest};
+use crate::core::microsoft::{audience_of, GRAPH_AUDIENCE};
 use crate::core::provider::{bundled, PROVIDERS};
-use crate::core::scope::{normalize_scopes, ScopeSet};
+use crate::core::scope::{normalize_scopes, ScopeInput, ScopeSet};
 use crate::core::session::Session;
 
 struct Client {
@@ -25,6 +28,21 @@ struct Client {
 }
 
 impl Client {
+    fn new(
+        options: FactoryOptions,
+        transform: Transform,
+        default_scopes: ScopeSet,
+    ) -> Result<Rc<Self>, JsValue> {
+        let state = Subject::new(JsValue::from_str("SignedOut"));
+        let request_api = options.request_api.clone();
+        let connector = WebConnector::new(options, transform, request_api.as_ref(), state.clone())?;
+        Ok(Rc::new(Client {
+            manager: SessionManager::new(connector, default_scopes),
+            state,
+            openid: ["openid"].iter().collect(),
+        }))
+    }
+
     /// Runs a session request, opening an `instantPopup` call's popup first.
     fn session(
         self: &Rc<Self>,
@@ -70,7 +88,38 @@ impl Client {
 /// An auth object: what Backstage's `OAuth2` and its provider wrappers give.
 #[wasm_bindgen]
 pub struct AuthApi {
+    /// The session every method but `getAccessToken` uses (Microsoft: Graph's).
     client: Rc<Client>,
+    /// Microsoft only: one more session per other audience, made when first asked for.
+    audiences: Option<Audiences>,
+}
+
+struct Audiences {
+    options: FactoryOptions,
+    transform: Transform,
+    others: RefCell<Vec<(String, Rc<Client>)>>,
+}
+
+impl Audiences {
+    /// The session for `audience`. Like Backstage, sessions of other audiences than Graph ask
+    /// for no default scopes.
+    fn client(&self, audience: &str, graph: &Rc<Client>) -> Result<Rc<Client>, JsValue> {
+        if audience == GRAPH_AUDIENCE {
+            return Ok(graph.clone());
+        }
+        if let Some((_, c)) = self.others.borrow().iter().find(|(a, _)| a == audience) {
+            return Ok(c.clone());
+        }
+        let client = Client::new(
+            self.options.clone(),
+            self.transform.clone(),
+            ScopeSet::new(),
+        )?;
+        self.others
+            .borrow_mut()
+            .push((audience.to_owned(), client.clone()));
+        Ok(client)
+    }
 }
 
 fn id_token(s: Option<&Session>) -> JsValue {
@@ -130,6 +179,29 @@ fn backstage_identity(s: Option<&Session>) -> JsValue {
     out
 }
 
+impl AuthApi {
+    /// The session `scope` is for, and the scopes it must hold after the transform.
+    fn scoped_client(&self, scope: &JsValue) -> Result<(Rc<Client>, ScopeSet), JsValue> {
+        let input = scope_input(scope)?;
+        let client = match &self.audiences {
+            None => self.client.clone(),
+            Some(a) => a.client(audience_of(&joined(&input)), &self.client)?,
+        };
+        let transform = client.manager.connector().transform();
+        let mut failure = None;
+        let scopes = normalize_scopes(&input, |list| {
+            transform.apply(list).unwrap_or_else(|e| {
+                failure = Some(e);
+                Vec::new()
+            })
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok((client, scopes)),
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl AuthApi {
     /// The OpenID Connect ID token of a session; `''` when optional and there is none.
@@ -142,21 +214,10 @@ impl AuthApi {
     /// The access token of a session holding `scope` (a string or an array of strings).
     #[wasm_bindgen(js_name = getAccessToken)]
     pub fn get_access_token(&self, scope: JsValue, options: JsValue) -> Promise {
-        let scopes = match scope_input(&scope).and_then(|input| {
-            let transform = self.client.manager.connector().transform();
-            let mut failure = None;
-            let scopes = normalize_scopes(&input, |list| {
-                transform.apply(list).unwrap_or_else(|e| {
-                    failure = Some(e);
-                    Vec::new()
-                })
-            });
-            failure.map_or(Ok(scopes), Err)
-        }) {
-            Ok(s) => s,
-            Err(e) => return Promise::reject(&e),
-        };
-        self.client.answer(scopes, &options, access_token)
+        match self.scoped_client(&scope) {
+            Ok((client, scopes)) => client.answer(scopes, &options, access_token),
+            Err(e) => Promise::reject(&e),
+        }
     }
 
     /// The user's profile, or `undefined`.
@@ -210,17 +271,22 @@ pub fn create_auth(key: &str, options: JsValue) -> Result<AuthApi, JsValue> {
         None => Transform::Builtin(config.transform),
     };
     let default_scopes: ScopeSet = options.default_scopes.iter().collect();
-    let state = Subject::new(JsValue::from_str("SignedOut"));
-    let request_api = options.request_api.clone();
-    let connector = WebConnector::new(options, transform, request_api.as_ref(), state.clone())?;
-    let openid: ScopeSet = ["openid"].iter().collect();
-    Ok(AuthApi {
-        client: Rc::new(Client {
-            manager: SessionManager::new(connector, default_scopes),
-            state,
-            openid,
-        }),
-    })
+    let audiences = (key == "microsoft").then(|| Audiences {
+        options: options.clone(),
+        transform: transform.clone(),
+        others: RefCell::default(),
+    });
+    let client = Client::new(options, transform, default_scopes)?;
+    Ok(AuthApi { client, audiences })
+}
+
+/// A scope argument as one string, as Microsoft's audience rule reads it.
+fn joined(input: &ScopeInput) -> String {
+    match input {
+        ScopeInput::None => String::new(),
+        ScopeInput::Text(text) => text.clone(),
+        ScopeInput::List(list) => list.join(" "),
+    }
 }
 
 thread_local! {
@@ -270,7 +336,11 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
 #[wasm_bindgen(js_name = getIdToken)]
 pub fn module_get_id_token(options: JsValue) -> Promise {
     match DEFAULT.with(|d| d.borrow().clone()) {
-        Some(client) => AuthApi { client }.get_id_token(options),
+        Some(client) => AuthApi {
+            client,
+            audiences: None,
+        }
+        .get_id_token(options),
         None => Promise::reject(
             &js_sys::Error::new(
                 "getIdToken needs a provider: call configure({ provider, baseUrl }) first",

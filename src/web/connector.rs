@@ -23,6 +23,7 @@ use crate::core::session::{parse_session, ParseContext, Session};
 use crate::core::url::{Endpoints, Flow};
 
 /// A scope transform: a bundled one, or the caller's `scopeTransform`.
+#[derive(Clone)]
 pub enum Transform {
     Builtin(ScopeTransform),
     Js(Function),

@@ -115,6 +115,14 @@ impl Requests {
             trigger,
             reject,
         }));
+        // As in Backstage, a new requester is announced on the next microtask, unchanged list
+        // and all, so a subscriber hears of it after its own first value.
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(me) = me.upgrade() {
+                me.emit();
+            }
+        });
         Ok(function)
     }
 
