@@ -64,8 +64,9 @@ export interface Observable<T> {
   ): Subscription;
 }
 
-export interface PendingOAuthRequest {
-  provider: AuthProviderInfo;
+export interface PendingOAuthRequest<P extends AuthProviderInfo = AuthProviderInfo> {
+  /** The provider object its requester was created with. */
+  provider: P;
   reject(): void;
   trigger(): Promise<void>;
 }
@@ -150,8 +151,18 @@ export interface BundledProvider {
 
 export declare const providers: { readonly [K in ProviderKey]: BundledProvider };
 
+/**
+ * The built-in request manager. Its requests carry whatever provider objects their requesters
+ * were created with, so `authRequest$` takes that type, and the manager fits Backstage's
+ * `OAuthRequestApi`, whose providers carry a React icon.
+ */
+export interface BuiltinOAuthRequestApi {
+  createAuthRequester<T>(options: OAuthRequesterOptions<T>): OAuthRequester<T>;
+  authRequest$<P extends AuthProviderInfo = AuthProviderInfo>(): Observable<PendingOAuthRequest<P>[]>;
+}
+
 /** The built-in login request manager; the built-in modal renders its requests. */
-export declare const oauthRequestApi: OAuthRequestApi;
+export declare const oauthRequestApi: BuiltinOAuthRequestApi;
 
 export interface ConfigureOptions extends Omit<AuthFactoryOptions, 'provider'> {
   provider: ProviderKey | AuthProviderInfo;
@@ -162,3 +173,18 @@ export declare function configure(options: ConfigureOptions): void;
 
 /** `getIdToken` of the auth object set by `configure`. */
 export declare function getIdToken(options?: AuthRequestOptions | null): Promise<string>;
+
+/** Words of the built-in modal, named after Backstage's `oauthRequestDialog` translation keys. */
+export interface ModalStrings {
+  title?: string | null;
+  authRedirectTitle?: string | null;
+  login?: string | null;
+  rejectAll?: string | null;
+  unspecifiedError?: string | null;
+}
+
+/**
+ * Replaces some of the built-in modal's words. Keys left out keep their current words; `null`
+ * restores the default. The modal shows them from its next render.
+ */
+export declare function setModalStrings(strings: ModalStrings): void;

@@ -8,6 +8,7 @@ import {
   getIdToken as getDefaultIdToken,
   builtinRequestManager,
   bundledProviders,
+  setModalStrings,
   AuthApi,
   OAuthRequestManager,
   Observable,
@@ -56,6 +57,8 @@ export const OidcAuth = factory('oidc');
 
 export const providers = bundledProviders();
 export const oauthRequestApi = builtinRequestManager();
+
+export { setModalStrings };
 
 export function configure(options) {
   configureDefault(options);

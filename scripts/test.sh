@@ -21,7 +21,10 @@ cargo test --quiet
 step "build the package"
 bash scripts/build.sh
 
-step "bundle a small app with Vite and webpack 5"
+step "types: tsc --noEmit wires the factories into @backstage/core-plugin-api's refs"
+node_modules/.bin/tsc -p tests/types
+
+step "bundle small apps with Vite and webpack 5"
 node tests/bundlers/build.mjs "$ROOT/test-results/bundles"
 
 step "glue: wasm-pack test in headless Chromium"

@@ -289,6 +289,9 @@ impl WebConnector {
         };
         let requester_options = super::js::object();
         super::js::set(&requester_options, "provider", &ctx.provider.js);
+        if ctx.redirect_flow {
+            super::js::set(&requester_options, "redirectFlow", &JsValue::TRUE);
+        }
         super::js::set(
             &requester_options,
             "onAuthRequest",

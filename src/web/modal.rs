@@ -1,18 +1,88 @@
 //! The built-in "Login Required" modal: a native `<dialog>` opened with `showModal()`, so the
 //! browser keeps focus inside it and makes the page behind it inert.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlDialogElement, HtmlElement};
 
+use super::js::{get, is_nullish, type_error};
 use super::listener::Listener;
 
 /// One row: a requester with pending requests.
 pub struct Row {
     pub index: usize,
     pub title: String,
+    /// The last failed login's message; empty when it had none.
     pub error: Option<String>,
+    /// The login leaves the page rather than opening a popup.
+    pub redirect: bool,
+}
+
+/// The modal's words; Backstage's English by default.
+#[derive(Clone)]
+struct Strings {
+    title: String,
+    auth_redirect_title: String,
+    login: String,
+    reject_all: String,
+    unspecified_error: String,
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        Self {
+            title: "Login Required".into(),
+            auth_redirect_title: "This will trigger a http redirect to OAuth Login.".into(),
+            login: "Log in".into(),
+            reject_all: "Reject All".into(),
+            unspecified_error: "An unspecified error occurred".into(),
+        }
+    }
+}
+
+thread_local! {
+    static STRINGS: RefCell<Strings> = RefCell::default();
+}
+
+/// Replaces some of the modal's words: `{ title, authRedirectTitle, login, rejectAll,
+/// unspecifiedError }`, named after Backstage's `oauthRequestDialog` translation keys. Keys
+/// left out keep their current words; `null` brings back the default. The next render shows
+/// them.
+#[wasm_bindgen(js_name = setModalStrings)]
+pub fn set_modal_strings(strings: JsValue) -> Result<(), JsValue> {
+    if !strings.is_object() || js_sys::Array::is_array(&strings) {
+        return Err(type_error("strings must be an object"));
+    }
+    let defaults = Strings::default();
+    let mut next = STRINGS.with(|s| s.borrow().clone());
+    let fields: [(&str, &mut String, &String); 5] = [
+        ("title", &mut next.title, &defaults.title),
+        (
+            "authRedirectTitle",
+            &mut next.auth_redirect_title,
+            &defaults.auth_redirect_title,
+        ),
+        ("login", &mut next.login, &defaults.login),
+        ("rejectAll", &mut next.reject_all, &defaults.reject_all),
+        (
+            "unspecifiedError",
+            &mut next.unspecified_error,
+            &defaults.unspecified_error,
+        ),
+    ];
+    for (key, slot, default) in fields {
+        let value = get(&strings, key);
+        if value.is_null() {
+            *slot = default.clone();
+        } else if let Some(text) = value.as_string() {
+            *slot = text;
+        } else if !is_nullish(&value) {
+            return Err(type_error(&format!("strings.{key} must be a string")));
+        }
+    }
+    STRINGS.with(|s| *s.borrow_mut() = next);
+    Ok(())
 }
 
 /// What the user asked for.
@@ -26,12 +96,15 @@ const TITLE_ID: &str = "backstage-auth-login-required-title";
 /// The open modal. Dropping it removes it from the DOM.
 pub struct Modal {
     dialog: HtmlDialogElement,
+    title: Element,
+    note: Element,
     list: Element,
     reject_all: HtmlElement,
     /// Whether a row's button has had focus once; the first one gets it when the modal opens.
     focused_row: Cell<bool>,
     _click: Listener,
     _cancel: Listener,
+    _keys: Listener,
 }
 
 fn style(el: &Element, props: &[(&str, &str)]) {
@@ -73,8 +146,9 @@ impl Modal {
         );
         let title = element(&doc, "h2")?;
         title.set_id(TITLE_ID);
-        title.set_text_content(Some("Login Required"));
         style(&title, &[("margin", "0 0 16px"), ("font-size", "1.25rem")]);
+        let note = element(&doc, "p")?;
+        style(&note, &[("margin", "-8px 0 16px")]);
         let list = element(&doc, "ul")?;
         style(
             &list,
@@ -87,9 +161,9 @@ impl Modal {
         let reject_all: HtmlElement = element(&doc, "button")?.dyn_into().ok()?;
         let _ = reject_all.set_attribute("type", "button");
         let _ = reject_all.set_attribute("data-action", "reject-all");
-        reject_all.set_text_content(Some("Reject All"));
         button_style(&reject_all);
         let _ = dialog.append_child(&title);
+        let _ = dialog.append_child(&note);
         let _ = dialog.append_child(&list);
         let _ = dialog.append_child(&reject_all);
         let click = Listener::new(&dialog, "click", move |event| {
@@ -117,6 +191,47 @@ impl Modal {
         // Escape would close the dialog with requests still pending; as in Backstage, only
         // the buttons end it.
         let cancel = Listener::new(&dialog, "cancel", |event| event.prevent_default());
+        // A modal dialog makes the page inert, but Tab can still leave for the browser's own
+        // controls; keep it cycling through the dialog's buttons.
+        let keys = {
+            let dialog = dialog.clone();
+            Listener::new(&dialog.clone(), "keydown", move |event| {
+                let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if key.key() != "Tab" {
+                    return;
+                }
+                let Ok(buttons) = dialog.query_selector_all("button:not([disabled])") else {
+                    return;
+                };
+                let count = buttons.length();
+                let at = |i: u32| {
+                    buttons
+                        .item(i)
+                        .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+                };
+                let active = dialog.owner_document().and_then(|d| d.active_element());
+                let is = |el: &Option<HtmlElement>| match (el, &active) {
+                    (Some(a), Some(b)) => a.is_same_node(Some(b)),
+                    _ => false,
+                };
+                let (first, last) = (at(0), at(count.saturating_sub(1)));
+                let target = if count == 0 {
+                    None
+                } else if key.shift_key() && is(&first) {
+                    last
+                } else if !key.shift_key() && is(&last) {
+                    first
+                } else {
+                    return;
+                };
+                event.prevent_default();
+                if let Some(t) = target {
+                    let _ = t.focus();
+                }
+            })
+        };
         doc.body()?.append_child(&dialog).ok()?;
         if dialog.show_modal().is_err() {
             dialog.remove();
@@ -124,11 +239,14 @@ impl Modal {
         }
         Some(Self {
             dialog,
+            title,
+            note,
             list,
             reject_all,
             focused_row: Cell::new(false),
             _click: click,
             _cancel: cancel,
+            _keys: keys,
         })
     }
 
@@ -137,6 +255,16 @@ impl Modal {
         let Some(doc) = self.dialog.owner_document() else {
             return;
         };
+        let strings = STRINGS.with(|s| s.borrow().clone());
+        self.title.set_text_content(Some(&strings.title));
+        self.reject_all.set_text_content(Some(&strings.reject_all));
+        let redirect = rows.iter().any(|r| r.redirect);
+        self.note
+            .set_text_content(redirect.then_some(strings.auth_redirect_title.as_str()));
+        style(
+            &self.note,
+            &[("display", if redirect { "block" } else { "none" })],
+        );
         let had_focus = doc
             .active_element()
             .and_then(|a| a.get_attribute("data-index"));
@@ -156,7 +284,9 @@ impl Modal {
                     ("padding", "8px 0"),
                 ],
             );
+            let name_id = format!("backstage-auth-login-required-row-{}", row.index);
             if let Some(name) = element(&doc, "span") {
+                name.set_id(&name_id);
                 name.set_text_content(Some(&row.title));
                 style(&name, &[("flex", "1"), ("font-weight", "600")]);
                 let _ = li.append_child(&name);
@@ -167,15 +297,21 @@ impl Modal {
             let _ = button.set_attribute("type", "button");
             let _ = button.set_attribute("data-action", "login");
             let _ = button.set_attribute("data-index", &row.index.to_string());
-            let _ = button.set_attribute("aria-label", &format!("Log in to {}", row.title));
-            button.set_text_content(Some("Log in"));
+            // The button is named "Log in"; the row's provider describes it.
+            let _ = button.set_attribute("aria-describedby", &name_id);
+            button.set_text_content(Some(&strings.login));
             button_style(&button);
             set_disabled(&button, busy);
             let _ = li.append_child(&button);
             if let Some(message) = &row.error {
                 if let Some(p) = element(&doc, "p") {
                     let _ = p.set_attribute("role", "alert");
-                    p.set_text_content(Some(message));
+                    let text = if message.is_empty() {
+                        &strings.unspecified_error
+                    } else {
+                        message
+                    };
+                    p.set_text_content(Some(text));
                     style(
                         &p,
                         &[

@@ -29,6 +29,9 @@ struct Requester {
     queue: RefCell<PendingQueue<Settle>>,
     /// The message of the last failed login, shown in the modal's row.
     error: RefCell<Option<String>>,
+    /// Its logins leave the page (`redirectFlow: true` in the requester options, which our
+    /// factories set and Backstage's manager ignores).
+    redirect: bool,
     /// The function `createAuthRequester` returned.
     _request: Closure<dyn FnMut(JsValue) -> Promise>,
     /// Backs every emitted `trigger`, bound to the scopes of that emission.
@@ -111,6 +114,7 @@ impl Requests {
             on_auth_request,
             queue: RefCell::default(),
             error: RefCell::default(),
+            redirect: get(options, "redirectFlow").as_bool() == Some(true),
             _request: request,
             trigger,
             reject,
@@ -154,9 +158,9 @@ impl Requests {
                     Ok(JsValue::UNDEFINED)
                 }
                 Err(e) => {
-                    let message = get(&e, "message").as_string().filter(|m| !m.is_empty());
+                    // Empty when the error had no message; the modal then says so in its words.
                     *r.error.borrow_mut() =
-                        Some(message.unwrap_or_else(|| "An unspecified error occurred".into()));
+                        Some(get(&e, "message").as_string().unwrap_or_default());
                     me.emit();
                     Err(e)
                 }
@@ -206,6 +210,7 @@ impl Requests {
                 index,
                 title: r.title.clone(),
                 error: r.error.borrow().clone(),
+                redirect: r.redirect,
             });
         }
         if self.with_modal {

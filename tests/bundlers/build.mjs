@@ -1,4 +1,5 @@
-// Builds tests/bundlers/app with Vite and with webpack 5 into OUT/vite and OUT/webpack.
+// Builds tests/bundlers/app with Vite and with webpack 5 into OUT/vite and OUT/webpack, and
+// tests/bundlers/backstage (an app with Backstage's OAuthRequestManager) into OUT/backstage.
 // Neither gets any wasm-specific setting: the package must work with the defaults. The
 // alias only points the package name at the freshly built pkg/.
 import { cpSync, mkdirSync } from 'node:fs';
@@ -20,6 +21,16 @@ await build({
   configFile: false,
   resolve: { alias },
   build: { outDir: join(out, 'vite'), emptyOutDir: true },
+});
+
+// An app using Backstage's own OAuthRequestManager (needs React, as Backstage apps have).
+await build({
+  root: join(here, 'backstage'),
+  base: './',
+  logLevel: 'warn',
+  configFile: false,
+  resolve: { alias },
+  build: { outDir: join(out, 'backstage'), emptyOutDir: true, chunkSizeWarningLimit: 4096 },
 });
 
 await new Promise((done, fail) => {

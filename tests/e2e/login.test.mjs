@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP, offLoopback, useBrowser } from './browser.mjs';
+import { claims, completeLogin, ISSUER } from './login-helpers.mjs';
 
-const ISSUER = 'http://127.0.0.1:7010';
 const PROVIDERS = ['google', 'microsoft', 'okta', 'onelogin', 'auth0', 'oauth2', 'oidc'];
 const TITLES = {
   google: 'Google', microsoft: 'Microsoft', okta: 'Okta', onelogin: 'onelogin',
@@ -12,10 +12,6 @@ const TITLES = {
 };
 
 const browser = useBrowser();
-
-function claims(token) {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
 
 /** Opens the test page in a fresh browser context (no cookies), recording popups and requests. */
 async function openPage() {
@@ -28,22 +24,6 @@ async function openPage() {
   await page.goto(`${APP}/test/index.html`);
   await page.waitForFunction(() => document.getElementById('ready').textContent === 'ready');
   return { context, page, seen };
-}
-
-/** Fills the provider's login and consent forms until the popup closes itself. */
-async function completeLogin(popup, user) {
-  const closed = popup.waitForEvent('close', { timeout: 20000 });
-  for (let step = 0; step < 6 && !popup.isClosed(); step += 1) {
-    const form = popup.waitForSelector('button[type=submit]', { timeout: 10000 }).catch(() => null);
-    if (!(await Promise.race([form, closed.then(() => null)]))) break;
-    if (await popup.locator('input[name=login]').count()) {
-      await popup.fill('input[name=login]', user);
-      await popup.fill('input[name=password]', 'any password');
-    }
-    await popup.click('button[type=submit]').catch(() => {});
-    await popup.waitForLoadState('domcontentloaded').catch(() => {});
-  }
-  await closed;
 }
 
 /** Calls `apis[key][method]()` in the page without awaiting it; the outcome lands in window.outcome. */

@@ -4,6 +4,10 @@
 import * as pkg from '/pkg/index.js';
 
 window.pkg = pkg;
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`);
+});
 window.BASE = 'http://127.0.0.1:9/api/auth';
 window.BACKEND_ORIGIN = 'http://127.0.0.1:9';
 
