@@ -206,6 +206,63 @@ mod tests {
         );
     }
 
+    /// `getAccessToken(scope)` as Backstage's GoogleAuth and OktaAuth tests call it (§6, 60–67).
+    fn normalized(t: ScopeTransform, scope: &str) -> Vec<String> {
+        use crate::core::scope::{normalize_scopes, ScopeInput};
+        let set = normalize_scopes(&ScopeInput::Text(scope.into()), |v| t.apply(v));
+        set.iter().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn google_examples_from_backstage_tests() {
+        let g = |s: &str| format!("{G}{s}");
+        let t = ScopeTransform::Google;
+        assert_eq!(normalized(t, "email"), [g("userinfo.email")]);
+        assert_eq!(normalized(t, "profile"), [g("userinfo.profile")]);
+        assert_eq!(normalized(t, "openid"), ["openid"]);
+        assert_eq!(normalized(t, "userinfo.email"), [g("userinfo.email")]);
+        assert_eq!(
+            normalized(t, "userinfo.profile email"),
+            [g("userinfo.profile"), g("userinfo.email")]
+        );
+        let eight_spaces = format!("profile        {}", g("userinfo.email"));
+        assert_eq!(
+            normalized(t, &eight_spaces),
+            [g("userinfo.profile"), g("userinfo.email")]
+        );
+        assert_eq!(
+            normalized(t, &g("userinfo.profile")),
+            [g("userinfo.profile")]
+        );
+        assert_eq!(normalized(t, "a"), [g("a")]);
+        assert_eq!(normalized(t, "a b\tc"), [g("a"), g("b"), g("c")]);
+        assert_eq!(normalized(t, &format!("{G}a b")), [g("a"), g("b")]);
+        assert_eq!(normalized(t, &g("a")), [g("a")]);
+        for odd in ["email", "profile", "openid"] {
+            assert_eq!(normalized(t, &g(odd)), [g(odd)]);
+        }
+    }
+
+    #[test]
+    fn okta_examples_from_backstage_tests() {
+        let t = ScopeTransform::Prefixed("okta.");
+        assert_eq!(normalized(t, "openid"), ["openid"]);
+        assert_eq!(normalized(t, "profile email"), ["profile", "email"]);
+        assert_eq!(normalized(t, "okta.groups.manage"), ["okta.groups.manage"]);
+        assert_eq!(normalized(t, "groups.read"), ["okta.groups.read"]);
+        assert_eq!(
+            normalized(t, "okta.groups.manage groups.read, openid"),
+            ["okta.groups.manage", "okta.groups.read", "openid"]
+        );
+        assert_eq!(
+            normalized(t, "email\t okta.groups.read"),
+            ["email", "okta.groups.read"]
+        );
+        for s in ["okta.email", "okta.profile", "okta.openid"] {
+            assert_eq!(normalized(t, s), [s]);
+        }
+    }
+
     #[test]
     fn bundled_configs_match_backstage_defaults() {
         let keys: Vec<_> = PROVIDERS.iter().map(|p| p.key).collect();

@@ -278,3 +278,99 @@ test('items 68-72: Microsoft keeps one session per audience', { timeout: 30000 }
     ['api://customApiClientId/some.scope', 'offline_access'],
   ]);
 });
+
+test('options: authorizationParams, environment, defaultScopes and provider shape /start and /refresh', { timeout: 30000 }, async () => {
+  const r = await inPage(async () => {
+    const calls = window.stubFetch(() => window.noCookie);
+    let href;
+    const popup = { closed: false, close() {}, location: { set href(v) { href = v; } } };
+    window.stubOpen(popup);
+    const run = async (factory, options) => {
+      href = undefined;
+      factory.create({ baseUrl: window.BASE, ...options }).getIdToken({ instantPopup: true });
+      while (!href) await window.tick();
+      return { start: href, refresh: calls.at(-1).url };
+    };
+    const objectParams = await run(window.pkg.OAuth2, {
+      environment: 'production',
+      provider: { id: 'corp', title: 'Corp SSO' },
+      defaultScopes: ['x', 'y'],
+      authorizationParams: { prompt: 'consent', login_hint: 'a b', scope: 'evil', env: 'evil', n: 5 },
+    });
+    const functionParams = await run(window.pkg.OneLoginAuth, {
+      defaultScopes: ['openid'],
+      authorizationParams: () => ({ acr_values: 'mfa' }),
+    });
+    return { objectParams, functionParams };
+  });
+  assert.equal(r.objectParams.refresh,
+    'http://127.0.0.1:9/api/auth/corp/refresh?optional&scope=x%20y%20openid&env=production');
+  assert.equal(r.objectParams.start,
+    `http://127.0.0.1:9/api/auth/corp/start?prompt=consent&login_hint=a%20b&scope=x%20y%20openid&origin=${encodeURIComponent(APP)}&flow=popup&env=production`);
+  assert.equal(r.functionParams.start,
+    `http://127.0.0.1:9/api/auth/onelogin/start?acr_values=mfa&scope=openid&origin=${encodeURIComponent(APP)}&flow=popup&env=development`);
+});
+
+test('surface: providers, configure, identity and profile shapes, sessionState$', { timeout: 30000 }, async () => {
+  const r = await inPage(async () => {
+    const { providers, configure, getIdToken, GoogleAuth } = window.pkg;
+    const frozen = Object.isFrozen(providers) && Object.isFrozen(providers.google)
+      && Object.isFrozen(providers.google.defaultScopes);
+    const before = await getIdToken().catch((e) => e.message);
+    window.stubFetch((url) => [200, {
+      profile: { email: 'a@example.test', displayName: 'A', picture: 'p.png' },
+      providerInfo: { accessToken: 'at', idToken: 'it', scope: new URL(url).searchParams.get('scope'), expiresInSeconds: 3600 },
+      backstageIdentity: { token: 'bt', expiresInSeconds: 600,
+        identity: { type: 'user', userEntityRef: 'user:default/a', ownershipEntityRefs: ['group:default/g'] } },
+    }]);
+    configure({ provider: 'google', baseUrl: window.BASE });
+    const fromConfigure = await getIdToken();
+    configure({ provider: { id: 'corp', title: 'Corp' }, baseUrl: window.BASE });
+    const fromObject = await getIdToken();
+    const api = GoogleAuth.create({ baseUrl: window.BASE });
+    const states = [];
+    const sub = api.sessionState$().subscribe({ next: (s) => states.push(s) });
+    const syncStates = states.length;
+    await Promise.resolve();
+    const afterTick = [...states];
+    const identity = await api.getBackstageIdentity();
+    const profile = await api.getProfile();
+    await api.getIdToken();
+    sub.unsubscribe();
+    const observable = api.sessionState$();
+    return {
+      keys: Object.keys(providers).sort(),
+      google: { ...providers.google, defaultScopes: [...providers.google.defaultScopes] },
+      frozen,
+      before,
+      fromConfigure,
+      fromObject,
+      syncStates,
+      afterTick,
+      states,
+      closed: sub.closed,
+      identityKeys: Object.keys(identity).sort(),
+      identity: { ...identity, expiresAt: identity.expiresAt instanceof Date },
+      profile,
+      symbol: observable[Symbol.observable]() === observable,
+    };
+  });
+  assert.deepEqual(r.keys, ['auth0', 'google', 'microsoft', 'oauth2', 'oidc', 'okta', 'onelogin']);
+  assert.deepEqual(r.google, {
+    id: 'google', title: 'Google', apiRefId: 'core.auth.google',
+    defaultScopes: ['openid', 'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/userinfo.profile'],
+  });
+  assert.equal(r.frozen, true);
+  assert.match(r.before, /configure/);
+  assert.equal(r.fromConfigure, 'it');
+  assert.equal(r.fromObject, 'it');
+  assert.equal(r.syncStates, 0, 'never inside subscribe()');
+  assert.deepEqual(r.afterTick, ['SignedOut']);
+  assert.deepEqual(r.states, ['SignedOut', 'SignedIn'], 'then only changes');
+  assert.equal(r.closed, true);
+  assert.deepEqual(r.identityKeys, ['expiresAt', 'identity', 'token']);
+  assert.deepEqual(r.identity, { token: 'bt', expiresAt: true,
+    identity: { type: 'user', userEntityRef: 'user:default/a', ownershipEntityRefs: ['group:default/g'] } });
+  assert.deepEqual(r.profile, { email: 'a@example.test', displayName: 'A', picture: 'p.png' });
+  assert.equal(r.symbol, true);
+});
