@@ -133,12 +133,14 @@ test('items 14-15: a login through the modal opens the start URL and takes the p
     while (!document.querySelector('dialog')) await window.tick();
     document.querySelector('dialog button[data-action=login]').click();
     await window.tick();
+    const busy = [...document.querySelectorAll('dialog button')].map((b) => b.disabled);
     window.deliver(popup, { type: 'config_info', targetOrigin: location.origin });
     window.deliver(popup, { type: 'authorization_response',
       response: window.session({ scope: 'a b', accessToken: 'popup-token' }) });
-    return { rejected: rejected.name, opened, token: await token, modal: document.querySelectorAll('dialog').length };
+    return { rejected: rejected.name, opened, busy, token: await token, modal: document.querySelectorAll('dialog').length };
   });
   assert.equal(r.rejected, 'RejectedError');
+  assert.deepEqual(r.busy, [true, true], 'every button is disabled while a login runs');
   assert.equal(r.opened.length, 1);
   assert.equal(r.opened[0].url,
     `http://127.0.0.1:9/api/auth/my-provider/start?scope=a%20b&origin=${encodeURIComponent(APP)}&flow=popup&env=production`);
@@ -166,6 +168,18 @@ test('items 16, 25: instantPopup opens the popup inside the call with no modal',
   assert.match(r.opened[0].features, /width=450,height=730/);
   assert.equal(r.href, `http://127.0.0.1:9/api/auth/my-provider/start?scope=&origin=${encodeURIComponent(APP)}&flow=popup&env=production`);
   assert.equal(r.modal, 0);
+});
+
+test('instantPopup: a refresh that succeeds closes the early popup unused and resolves', { timeout: 30000 }, async () => {
+  const r = await inPage(async () => {
+    window.stubFetch((url) => [200, window.session({ scope: new URL(url).searchParams.get('scope') })]);
+    const popup = { closed: false, navigated: false, close() { this.closed = true; },
+      location: { set href(v) { popup.navigated = true; } } };
+    const opened = window.stubOpen(popup);
+    const token = await window.pkg.OAuth2.create({ baseUrl: window.BASE }).getIdToken({ instantPopup: true });
+    return { token, opened: opened.length, closed: popup.closed, navigated: popup.navigated };
+  });
+  assert.deepEqual(r, { token: 'id-token', opened: 1, closed: true, navigated: false });
 });
 
 test('items 54, 56: scopeTransform and optional', { timeout: 30000 }, async () => {
