@@ -67,3 +67,11 @@ start_demo() {
   STACK_PIDS+=($!)
   wait_ready "demo server" "$!" "http://127.0.0.1:$1/" "$LOG_DIR/demo-$1.log"
 }
+
+# The scriptable fault backend for the fault tests (127.0.0.1:7020 and :7021).
+start_faults() {
+  require_ports 7020 7021
+  node "$ROOT/tests/faults/server.mjs" 7020 >"$LOG_DIR/faults.log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_ready "fault backend" "$!" http://127.0.0.1:7020/__stats "$LOG_DIR/faults.log"
+}

@@ -34,6 +34,7 @@ step "end-to-end: real logins against the local Backstage auth backend"
 source scripts/lib.sh
 trap stop_all EXIT
 start_stack
+start_faults
 # Another port than the demo's, to show that any http://127.0.0.1:<port> app works.
 start_demo 3100 "test=$ROOT/tests/e2e/pages" "bundles=$ROOT/test-results/bundles"
 E2E_APP_URL=http://127.0.0.1:3100 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/

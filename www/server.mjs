@@ -25,7 +25,7 @@ const types = {
   '.svg': 'image/svg+xml',
 };
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-  + "connect-src 'self' http://127.0.0.1:7007; img-src 'self' data:";
+  + "connect-src 'self' http://127.0.0.1:7007 http://127.0.0.1:7020; img-src 'self' data:";
 
 const server = createServer(async (req, res) => {
   const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);

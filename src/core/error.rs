@@ -52,6 +52,14 @@ impl AuthError {
         Self::new(POPUP_CLOSED, "Login failed, popup was closed")
     }
 
+    /// The popup reads as closed, but too soon for a person: its link to us was cut.
+    pub fn popup_link_cut() -> Self {
+        Self::new(
+            POPUP_CLOSED,
+            "Login failed, the popup's link to this page was cut, likely by a Cross-Origin-Opener-Policy header on the login pages",
+        )
+    }
+
     /// The popup closed after the backend said it would post its result to another origin.
     pub fn incorrect_origin(expected: &str) -> Self {
         Self::new(

@@ -37,6 +37,13 @@ pub fn refresh_outcome(answer: &Answer, ctx: &ParseContext<'_>) -> Result<Sessio
         } => (*status, status_text, body),
     };
     let no_session = |e: AuthError| Err(RefreshError::NoSession(e));
+    // A server error or rate limit says nothing about the session: keep it and try again
+    // later. Any other error status (401 above all) means there is none.
+    if status >= 500 || status == 429 {
+        let mut e = AuthError::connection(&format!("{status} {status_text}"));
+        e.status = Some(status);
+        return Err(RefreshError::Connection(e));
+    }
     if !(200..300).contains(&status) {
         let mut e = AuthError::plain(format!("Auth refresh request failed, {status_text}"));
         e.status = Some(status);
@@ -85,7 +92,7 @@ mod tests {
             a,
             &ParseContext {
                 requested: &requested,
-                started_ms: 0.0,
+                started: Default::default(),
                 transform: &|v| v,
             },
         )
@@ -109,16 +116,34 @@ mod tests {
         assert_eq!(s.expires_at, Some(60_000.0));
     }
 
+    fn transient(a: &Answer) -> AuthError {
+        match refresh(a) {
+            Err(RefreshError::Connection(e)) => e,
+            other => panic!("expected Connection, got {other:?}"),
+        }
+    }
+
     #[test]
-    fn http_errors_mean_no_session_with_the_status_text() {
-        let e = no_session(&answer(500, "Error: Network NOPE", "{}"));
+    fn server_errors_and_rate_limits_are_passing_failures() {
+        let e = transient(&answer(500, "Error: Network NOPE", "{}"));
+        assert_eq!(e.name, "AuthConnectionError");
         assert_eq!(
-            (e.message.as_str(), e.status),
-            (
-                "Auth refresh request failed, Error: Network NOPE",
-                Some(500)
-            )
+            e.message,
+            "Auth refresh request failed, 500 Error: Network NOPE"
         );
+        for status in [500, 502, 503, 504, 599, 429] {
+            assert_eq!(
+                transient(&answer(status, "x", "<html>")).status,
+                Some(status)
+            );
+        }
+    }
+
+    #[test]
+    fn client_errors_mean_no_session_with_the_status_text() {
+        for status in [400, 403, 404, 499, 302] {
+            assert_eq!(no_session(&answer(status, "x", "")).status, Some(status));
+        }
         let body = r#"{"error":{"name":"AuthenticationError","message":"Refresh failed; caused by InputError: Missing session cookie"}}"#;
         let e = no_session(&answer(401, "NOPE", body));
         assert_eq!(

@@ -69,11 +69,18 @@ pub fn backend_error(error: &Value) -> AuthError {
     }
 }
 
-/// The error for a popup that closed before posting a result. When the backend announced
-/// another app origin, the result went there, so say so.
-pub fn closed_error(target_origin: Option<&str>, app_origin: &str) -> AuthError {
+/// A popup that reads as closed this soon after it opened, before the backend said anything,
+/// was not closed by a person: its link to this page was cut, which a
+/// `Cross-Origin-Opener-Policy` header on a login page does.
+pub const CUT_LINK_MS: f64 = 1_500.0;
+
+/// The error for a popup that reads as closed before posting a result, `open_for_ms` after it
+/// opened. When the backend announced another app origin, the result went there; when it
+/// "closed" too soon for a person, the link was cut. Each says so.
+pub fn closed_error(target_origin: Option<&str>, app_origin: &str, open_for_ms: f64) -> AuthError {
     match target_origin {
         Some(t) if !t.is_empty() && t != app_origin => AuthError::incorrect_origin(t),
+        None if open_for_ms < CUT_LINK_MS => AuthError::popup_link_cut(),
         _ => AuthError::popup_closed(),
     }
 }
@@ -145,21 +152,35 @@ mod tests {
 
     #[test]
     fn closed_error_depends_on_the_announced_origin() {
+        let late = CUT_LINK_MS;
         assert_eq!(
-            closed_error(None, "http://localhost"),
+            closed_error(None, "http://localhost", late),
             AuthError::popup_closed()
         );
         assert_eq!(
-            closed_error(Some(""), "http://localhost"),
+            closed_error(Some(""), "http://localhost", late),
+            AuthError::popup_closed()
+        );
+        let same = Some("http://localhost");
+        assert_eq!(
+            closed_error(same, "http://localhost", late),
             AuthError::popup_closed()
         );
         assert_eq!(
-            closed_error(Some("http://localhost"), "http://localhost"),
-            AuthError::popup_closed()
+            closed_error(same, "http://localhost", 1.0),
+            AuthError::popup_closed(),
+            "the backend spoke: a person closed it"
         );
         assert_eq!(
-            closed_error(Some("http://differenthost"), "http://localhost").message,
+            closed_error(Some("http://differenthost"), "http://localhost", 1.0).message,
             "Login failed, Incorrect app origin, expected http://differenthost"
+        );
+        let cut = closed_error(None, "http://localhost", late - 1.0);
+        assert_eq!(cut.name, "PopupClosedError");
+        assert!(
+            cut.message.contains("link to this page was cut"),
+            "{}",
+            cut.message
         );
     }
 }

@@ -8,7 +8,28 @@ use serde_json::{Map, Value};
 use super::scope::{split_scope_string, ScopeSet};
 
 /// How long before expiry a session is refreshed (Backstage's `OAuth2`, since PR #27776).
+/// Tokens that live less than twice this use half their lifetime instead, so a short-lived
+/// token is not refreshed on every call.
 pub const REFRESH_MARGIN_MS: f64 = 3.0 * 60.0 * 1000.0;
+
+/// A session this young is fresh whatever its expiry says, so a backend that keeps handing
+/// out tokens that are (nearly) expired cannot drive a refresh loop.
+pub const MIN_REFRESH_INTERVAL_MS: f64 = 5_000.0;
+
+/// When the wall clock and the monotonic clock disagree by more than this about the time
+/// since a session was obtained, the wall clock jumped (or the machine slept), and the
+/// session is refreshed rather than trusted.
+pub const CLOCK_JUMP_MS: f64 = 60_000.0;
+
+/// One moment on both clocks: the wall clock (`Date.now()`, which expiries are stated in)
+/// and a monotonic one (`performance.now()`, which cannot jump).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Instant {
+    /// Milliseconds since the epoch.
+    pub wall_ms: f64,
+    /// Milliseconds on a clock that only moves forward.
+    pub mono_ms: f64,
+}
 
 /// A token. Its `Debug` form is `[redacted]`, so it cannot leak through logs or `{:?}`.
 #[derive(Clone, PartialEq, Eq)]
@@ -74,6 +95,8 @@ pub struct Session {
     pub profile: Profile,
     /// The Backstage identity, when the backend issued one.
     pub backstage_identity: Option<BackstageIdentity>,
+    /// When the request that brought the session started.
+    pub obtained: Instant,
 }
 
 impl Session {
@@ -82,13 +105,28 @@ impl Session {
         self.scopes.is_superset(requested)
     }
 
-    /// Whether the session is within [`REFRESH_MARGIN_MS`] of its earliest expiry.
-    pub fn should_refresh(&self, now_ms: f64) -> bool {
+    /// Whether the session should be refreshed before use: it is within the refresh margin
+    /// of its earliest expiry, or the clocks say time cannot be trusted. Checked on every
+    /// read, never left to a timer, so a machine that slept is noticed on the next call.
+    pub fn should_refresh(&self, now: Instant) -> bool {
+        let wall = now.wall_ms - self.obtained.wall_ms;
+        let mono = now.mono_ms - self.obtained.mono_ms;
+        if (wall - mono).abs() > CLOCK_JUMP_MS {
+            return true;
+        }
+        let elapsed = wall.max(mono);
+        if elapsed < MIN_REFRESH_INTERVAL_MS {
+            return false;
+        }
         let identity_expiry = self.backstage_identity.as_ref().and_then(|b| b.expires_at);
         [self.expires_at, identity_expiry]
             .into_iter()
             .flatten()
-            .any(|at| at - now_ms < REFRESH_MARGIN_MS)
+            .any(|at| {
+                let lifetime = at - self.obtained.wall_ms;
+                let margin = REFRESH_MARGIN_MS.min(lifetime / 2.0);
+                lifetime - elapsed < margin
+            })
     }
 }
 
@@ -110,9 +148,9 @@ fn invalid(msg: impl Into<String>) -> InvalidSession {
 pub struct ParseContext<'a> {
     /// The scopes asked for; a response without `scope` counts as granting them.
     pub requested: &'a ScopeSet,
-    /// When the request that got the response started, in ms since the epoch. Expiry counts
-    /// from here, so time spent on the wire shortens the session rather than lengthening it.
-    pub started_ms: f64,
+    /// When the request that got the response started. Expiry counts from here, so time
+    /// spent on the wire shortens the session rather than lengthening it.
+    pub started: Instant,
     /// The provider's scope transform, applied to the granted scopes.
     pub transform: &'a dyn Fn(Vec<String>) -> Vec<String>,
 }
@@ -139,7 +177,7 @@ pub fn parse_session(value: &Value, ctx: &ParseContext<'_>) -> Result<Session, I
             }
         }
     };
-    let expires_at = expiry(info.get("expiresInSeconds"), ctx.started_ms)
+    let expires_at = expiry(info.get("expiresInSeconds"), ctx.started.wall_ms)
         .map_err(|()| invalid("providerInfo.expiresInSeconds is not a number"))?;
     let profile = match root.get("profile") {
         None | Some(Value::Null) => Profile::default(),
@@ -152,7 +190,7 @@ pub fn parse_session(value: &Value, ctx: &ParseContext<'_>) -> Result<Session, I
     };
     let backstage_identity = match root.get("backstageIdentity") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(b)) => Some(parse_identity(b, ctx.started_ms)?),
+        Some(Value::Object(b)) => Some(parse_identity(b, ctx.started.wall_ms)?),
         Some(_) => return Err(invalid("backstageIdentity is not an object")),
     };
     Ok(Session {
@@ -162,6 +200,7 @@ pub fn parse_session(value: &Value, ctx: &ParseContext<'_>) -> Result<Session, I
         expires_at,
         profile,
         backstage_identity,
+        obtained: ctx.started,
     })
 }
 
@@ -256,7 +295,10 @@ mod tests {
     ) -> ParseContext<'a> {
         ParseContext {
             requested,
-            started_ms: 1_000_000.0,
+            started: Instant {
+                wall_ms: 1_000_000.0,
+                mono_ms: 0.0,
+            },
             transform,
         }
     }
@@ -430,27 +472,88 @@ mod tests {
         assert!(!e.to_string().contains("secret-token"));
     }
 
+    fn at(wall_ms: f64, mono_ms: f64) -> Instant {
+        Instant { wall_ms, mono_ms }
+    }
+
+    /// A session obtained at wall 1 000 000 ms, mono 0, living `seconds`.
+    fn living(seconds: f64) -> Session {
+        parse(json!({"providerInfo": {"accessToken": "a", "expiresInSeconds": seconds}})).unwrap()
+    }
+
+    /// `ms` after the session was obtained, on both clocks.
+    fn after(ms: f64) -> Instant {
+        at(1_000_000.0 + ms, ms)
+    }
+
     #[test]
     fn refresh_margin_is_exactly_three_minutes() {
-        let mut s = parse(json!({"providerInfo": {"accessToken": "a"}})).unwrap();
-        assert!(!s.should_refresh(f64::MAX), "no expiry never refreshes");
-        s.expires_at = Some(REFRESH_MARGIN_MS + 1000.0);
+        let s = parse(json!({"providerInfo": {"accessToken": "a"}})).unwrap();
+        assert!(!s.should_refresh(after(1e12)), "no expiry never refreshes");
+        let s = living(3600.0);
+        let edge = 3_600_000.0 - REFRESH_MARGIN_MS;
         assert!(
-            !s.should_refresh(1000.0),
+            !s.should_refresh(after(edge)),
             "exactly at the margin is still fresh"
         );
-        assert!(s.should_refresh(1000.5));
+        assert!(s.should_refresh(after(edge + 0.5)));
+    }
+
+    #[test]
+    fn the_backstage_tokens_expiry_counts_too() {
+        let mut s = living(3600.0);
         s.expires_at = None;
         s.backstage_identity = Some(BackstageIdentity {
             token: Secret::new("t".into()),
-            expires_at: Some(REFRESH_MARGIN_MS),
+            expires_at: Some(1_000_000.0 + 600_000.0),
             user_entity_ref: "u".into(),
             ownership_entity_refs: vec![],
         });
-        assert!(!s.should_refresh(0.0));
+        assert!(!s.should_refresh(after(600_000.0 - REFRESH_MARGIN_MS)));
+        assert!(s.should_refresh(after(600_000.0 - REFRESH_MARGIN_MS + 1.0)));
+    }
+
+    #[test]
+    fn short_lifetimes_use_half_their_lifetime_as_margin() {
+        let s = living(60.0);
         assert!(
-            s.should_refresh(1.0),
-            "the Backstage token's expiry counts too"
+            !s.should_refresh(after(30_000.0)),
+            "half-way is still fresh"
         );
+        assert!(s.should_refresh(after(30_001.0)));
+        let s = living(360.0);
+        assert!(
+            !s.should_refresh(after(180_000.0)),
+            "six minutes: the full margin again"
+        );
+        assert!(s.should_refresh(after(180_001.0)));
+    }
+
+    #[test]
+    fn a_just_refreshed_session_is_fresh_even_if_nearly_expired() {
+        for seconds in [0.001, 1.0, -30.0] {
+            let s = living(seconds);
+            assert!(
+                !s.should_refresh(after(MIN_REFRESH_INTERVAL_MS - 1.0)),
+                "{seconds}"
+            );
+            assert!(
+                s.should_refresh(after(MIN_REFRESH_INTERVAL_MS)),
+                "{seconds}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_jump_of_the_wall_clock_is_noticed() {
+        let s = living(3600.0);
+        // The machine slept for two hours: the wall clock moved, the monotonic one did not.
+        assert!(s.should_refresh(at(1_000_000.0 + 7_200_000.0, 10.0)));
+        // The wall clock was set back an hour: expiry cannot be trusted either.
+        assert!(s.should_refresh(at(1_000_000.0 - 3_600_000.0, 1_000.0)));
+        // Small drift between the clocks is not a jump.
+        assert!(!s.should_refresh(at(1_000_000.0 + 70_000.0, 20_000.0)));
+        // The monotonic clock alone still expires the session if the wall clock stalls.
+        assert!(s.should_refresh(at(1_000_000.0, 3_600_000.0)));
     }
 }

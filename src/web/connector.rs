@@ -19,7 +19,7 @@ use crate::core::http::{logout_outcome, refresh_outcome};
 use crate::core::manager::Connector;
 use crate::core::provider::ScopeTransform;
 use crate::core::scope::ScopeSet;
-use crate::core::session::{parse_session, ParseContext, Session};
+use crate::core::session::{parse_session, Instant, ParseContext, Session};
 use crate::core::url::{Endpoints, Flow};
 
 /// A scope transform: a bundled one, or the caller's `scopeTransform`.
@@ -51,9 +51,15 @@ impl Transform {
     }
 }
 
-/// Now, in ms since the epoch.
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+/// Now, on the wall clock and on the page's monotonic clock.
+pub fn now() -> Instant {
+    let mono_ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now());
+    Instant {
+        wall_ms: js_sys::Date::now(),
+        mono_ms,
+    }
 }
 
 /// What a login needs; shared with the `onAuthRequest` callback.
@@ -106,6 +112,19 @@ impl LoginContext {
         };
         *self.resolved_base.borrow_mut() = Some(base.clone());
         Ok(base)
+    }
+
+    /// Asks the backend for a session through its refresh cookie.
+    async fn refresh(&self, scopes: &ScopeSet) -> Result<Session, RefreshError> {
+        let base = self.base_url().await.map_err(RefreshError::Connection)?;
+        let started = now();
+        let answer = transport::send("GET", &self.endpoints(&base).refresh(scopes)).await;
+        let parse = ParseContext {
+            requested: scopes,
+            started,
+            transform: &|v| self.transform.apply_lenient(v),
+        };
+        refresh_outcome(&answer, &parse)
     }
 
     fn endpoints(&self, base: &str) -> Endpoints {
@@ -184,11 +203,22 @@ impl LoginContext {
             let backend_origin = web_sys::Url::new_with_base(&url, &app_href())
                 .map(|u| u.origin())
                 .map_err(|_| AuthError::plain("The auth backend URL is not valid"))?;
-            let response = popup::wait_for_result(popup, backend_origin, app_origin()).await?;
-            let started_ms = now_ms();
+            let response = match popup::wait_for_result(popup, backend_origin, app_origin()).await {
+                Ok(response) => response,
+                // The login may have finished in a popup that closed as its result was sent,
+                // or whose link to us was cut: the backend's cookie knows. Ask once before
+                // giving up, so the result is not lost.
+                Err(closed) if closed.name == crate::core::error::POPUP_CLOSED => {
+                    return match ctx.refresh(&scopes).await {
+                        Ok(session) if session.covers(&scopes) => Ok(Rc::new(session)),
+                        _ => Err(closed),
+                    };
+                }
+                Err(other) => return Err(other),
+            };
             let ctx_parse = ParseContext {
                 requested: &scopes,
-                started_ms,
+                started: now(),
                 transform: &|v| ctx.transform.apply_lenient(v),
             };
             let session = parse_session(&response, &ctx_parse)
@@ -363,24 +393,12 @@ pub fn from_js_error(e: &JsValue) -> AuthError {
 }
 
 impl Connector for WebConnector {
-    fn now_ms(&self) -> f64 {
-        now_ms()
+    fn now(&self) -> Instant {
+        now()
     }
 
     async fn refresh(&self, scopes: ScopeSet) -> Result<Session, RefreshError> {
-        let base = self
-            .ctx
-            .base_url()
-            .await
-            .map_err(RefreshError::Connection)?;
-        let started_ms = now_ms();
-        let answer = transport::send("GET", &self.ctx.endpoints(&base).refresh(&scopes)).await;
-        let parse = ParseContext {
-            requested: &scopes,
-            started_ms,
-            transform: &|v| self.ctx.transform.apply_lenient(v),
-        };
-        refresh_outcome(&answer, &parse)
+        self.ctx.refresh(&scopes).await
     }
 
     async fn create(&self, scopes: ScopeSet, instant_popup: bool) -> Result<Session, AuthError> {

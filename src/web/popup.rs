@@ -65,6 +65,7 @@ pub async fn wait_for_result(
 ) -> Result<Value, AuthError> {
     let window = web_sys::window().ok_or_else(AuthError::popup_closed)?;
     let waiting = Rc::new(RefCell::new(Waiting::default()));
+    let opened = super::connector::now().mono_ms;
     let _messages = {
         let (waiting, popup) = (waiting.clone(), popup.clone());
         Listener::new(&window, "message", move |event| {
@@ -91,6 +92,7 @@ pub async fn wait_for_result(
             }
         })
     };
+    let popup_window = popup.clone();
     let _closed_poll = {
         let waiting = waiting.clone();
         Interval::new(CLOSED_POLL_MS, move || {
@@ -100,13 +102,15 @@ pub async fn wait_for_result(
                 // give it one more poll before calling the popup closed.
                 waiting.closed_polls += 1;
                 if waiting.closed_polls >= 2 {
-                    let error = closed_error(waiting.target_origin.as_deref(), &app_origin);
+                    let open_for = super::connector::now().mono_ms - opened;
+                    let error =
+                        closed_error(waiting.target_origin.as_deref(), &app_origin, open_for);
                     waiting.finish(Err(error));
                 }
             }
         })
     };
-    std::future::poll_fn(|cx| {
+    let result = std::future::poll_fn(|cx| {
         let mut waiting = waiting.borrow_mut();
         match waiting.result.take() {
             Some(result) => Poll::Ready(result),
@@ -116,5 +120,9 @@ pub async fn wait_for_result(
             }
         }
     })
-    .await
+    .await;
+    // The result page closes itself shortly; close it now, so that a login started at once
+    // after this one opens a new popup instead of reusing this closing one (same name).
+    let _ = popup_window.close();
+    result
 }

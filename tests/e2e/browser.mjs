@@ -4,11 +4,15 @@ import { chromium } from 'playwright-core';
 
 export const APP = process.env.E2E_APP_URL || 'http://127.0.0.1:3100';
 
-/** Returns a getter for the file's browser. */
-export function useBrowser() {
+/**
+ * Returns a getter for the file's browser. With `popupBlocking`, Chromium blocks popups that
+ * do not come from a user's gesture, as a real browser does (Playwright turns that off).
+ */
+export function useBrowser({ popupBlocking = false } = {}) {
   let browser;
   before(async () => {
     browser = await chromium.launch({
+      ignoreDefaultArgs: popupBlocking ? ['--disable-popup-blocking'] : [],
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       // Without these Chromium keeps dialling out. The resolver rule fails every host name
       // but 127.0.0.1 at once, so no page can reach beyond this machine either.

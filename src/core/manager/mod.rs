@@ -11,7 +11,13 @@ use std::task::{Context, Poll, Waker};
 
 use super::error::{AuthError, RefreshError};
 use super::scope::ScopeSet;
-use super::session::Session;
+use super::session::{Instant, Session};
+
+/// After a network failure, refreshes wait this long, doubling with each further failure up to
+/// [`MAX_BACKOFF_MS`]; calls in between fail at once with the last error instead of piling
+/// requests onto a backend that is down.
+const FIRST_BACKOFF_MS: f64 = 1_000.0;
+const MAX_BACKOFF_MS: f64 = 30_000.0;
 
 /// A refreshed session that lacks scopes makes the call refresh again with the union; this
 /// bounds how often, so a backend that never grants a scope cannot cause a refresh loop.
@@ -19,8 +25,8 @@ const MAX_REFRESH_ROUNDS: u32 = 3;
 
 /// What the manager needs from the outside world.
 pub trait Connector {
-    /// Milliseconds since the epoch.
-    fn now_ms(&self) -> f64;
+    /// Now, on the wall clock and the monotonic clock.
+    fn now(&self) -> Instant;
     /// Asks the backend for a session covering `scopes`, using its refresh cookie.
     fn refresh(&self, scopes: ScopeSet) -> impl Future<Output = Result<Session, RefreshError>>;
     /// Logs the user in for `scopes`: through the login requester, or at once in a popup.
@@ -77,6 +83,14 @@ struct State {
     current: Option<Rc<Session>>,
     flight: Option<Rc<RefCell<Flight>>>,
     signed_in: bool,
+    backoff: Option<Backoff>,
+}
+
+/// Network failures in a row, and when the next refresh may go out.
+struct Backoff {
+    failures: u32,
+    retry_at_mono_ms: f64,
+    error: RefreshError,
 }
 
 /// Settles a flight when its refresh ends, or when the call that started it is dropped, so
@@ -150,7 +164,7 @@ impl<C: Connector> SessionManager<C> {
     pub fn fresh_session(&self, scopes: &ScopeSet) -> Option<Rc<Session>> {
         let state = self.state.borrow();
         let current = state.current.as_ref()?;
-        (current.covers(scopes) && !current.should_refresh(self.connector.now_ms()))
+        (current.covers(scopes) && !current.should_refresh(self.connector.now()))
             .then(|| current.clone())
     }
 
@@ -165,7 +179,7 @@ impl<C: Connector> SessionManager<C> {
         loop {
             let current = self.state.borrow().current.clone();
             if let Some(current) = current.filter(|c| c.covers(&req.scopes)) {
-                if !current.should_refresh(self.connector.now_ms()) {
+                if !current.should_refresh(self.connector.now()) {
                     return Ok(Some(current));
                 }
                 match self.collapsed_refresh(&req.scopes).await {
@@ -246,6 +260,30 @@ impl<C: Connector> SessionManager<C> {
         }
     }
 
+    /// Backs off after a network failure; any answer from the backend ends the back-off.
+    fn note_outcome(&self, result: &RefreshResult) {
+        let backoff = match result {
+            Err(error @ RefreshError::Connection(_)) => {
+                let failures = self
+                    .state
+                    .borrow()
+                    .backoff
+                    .as_ref()
+                    .map_or(0, |b| b.failures)
+                    + 1;
+                let doublings = failures.min(16) as i32 - 1;
+                let wait = (FIRST_BACKOFF_MS * 2f64.powi(doublings)).min(MAX_BACKOFF_MS);
+                Some(Backoff {
+                    failures,
+                    retry_at_mono_ms: self.connector.now().mono_ms + wait,
+                    error: error.clone(),
+                })
+            }
+            _ => None,
+        };
+        self.state.borrow_mut().backoff = backoff;
+    }
+
     fn clear_local(&self) {
         self.state.borrow_mut().current = None;
         self.set_signed_in(false);
@@ -268,6 +306,11 @@ impl<C: Connector> SessionManager<C> {
         if let Some(flight) = running {
             return FlightWait(flight).await;
         }
+        if let Some(b) = &self.state.borrow().backoff {
+            if self.connector.now().mono_ms < b.retry_at_mono_ms {
+                return Err(b.error.clone());
+            }
+        }
         let flight = Rc::new(RefCell::new(Flight::default()));
         let scopes = {
             let mut state = self.state.borrow_mut();
@@ -284,6 +327,7 @@ impl<C: Connector> SessionManager<C> {
             flight,
         };
         let result = self.connector.refresh(scopes).await.map(Rc::new);
+        self.note_outcome(&result);
         guard.settle(result.clone());
         let session = result?;
         if !session.covers(requested) {

@@ -9,7 +9,7 @@ use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
 
 use super::*;
-use crate::core::session::{Profile, Secret};
+use crate::core::session::{Instant, Profile, Secret};
 
 /// What the scripted `/refresh` does next.
 #[derive(Clone, Copy)]
@@ -27,6 +27,8 @@ enum Refresh {
 #[derive(Default)]
 struct Script {
     now: Cell<f64>,
+    /// How far the wall clock has jumped away from the monotonic one.
+    jump: Cell<f64>,
     refreshes: RefCell<VecDeque<Refresh>>,
     refresh_calls: RefCell<Vec<String>>,
     create_calls: RefCell<Vec<(String, bool)>>,
@@ -42,7 +44,7 @@ fn set(s: &str) -> ScopeSet {
     s.split(' ').filter(|x| !x.is_empty()).collect()
 }
 
-fn session(scopes: ScopeSet, expires_at: Option<f64>) -> Session {
+fn session(scopes: ScopeSet, expires_at: Option<f64>, obtained: Instant) -> Session {
     Session {
         id_token: Some(Secret::new(format!("id:{}", scopes.join()))),
         access_token: Secret::new("access".into()),
@@ -50,6 +52,7 @@ fn session(scopes: ScopeSet, expires_at: Option<f64>) -> Session {
         expires_at,
         profile: Profile::default(),
         backstage_identity: None,
+        obtained,
     }
 }
 
@@ -69,8 +72,12 @@ async fn yield_now() {
 }
 
 impl Connector for Mock {
-    fn now_ms(&self) -> f64 {
-        self.0.now.get()
+    fn now(&self) -> Instant {
+        let ms = self.0.now.get();
+        Instant {
+            wall_ms: ms + self.0.jump.get(),
+            mono_ms: ms - 1_000_000.0,
+        }
     }
 
     async fn refresh(&self, scopes: ScopeSet) -> Result<Session, RefreshError> {
@@ -82,11 +89,12 @@ impl Connector for Mock {
             .borrow_mut()
             .pop_front()
             .unwrap_or(Refresh::NoSession);
-        let later = Some(self.now_ms() + 3_600_000.0);
+        let now = self.now();
+        let later = Some(now.wall_ms + 3_600_000.0);
         match step {
-            Refresh::Grant => Ok(session(scopes, later)),
-            Refresh::GrantOnly(s) => Ok(session(set(s), later)),
-            Refresh::GrantExpiring(ms) => Ok(session(scopes, Some(self.now_ms() + ms))),
+            Refresh::Grant => Ok(session(scopes, later, now)),
+            Refresh::GrantOnly(s) => Ok(session(set(s), later, now)),
+            Refresh::GrantExpiring(ms) => Ok(session(scopes, Some(now.wall_ms + ms), now)),
             Refresh::NoSession => Err(RefreshError::NoSession(AuthError::plain("no cookie"))),
             Refresh::Offline => Err(RefreshError::Connection(AuthError::connection("offline"))),
         }
@@ -98,9 +106,10 @@ impl Connector for Mock {
             .borrow_mut()
             .push((scopes.join(), instant_popup));
         yield_now().await;
+        let now = self.now();
         match self.0.create_result.borrow().clone().unwrap_or(Ok("")) {
-            Ok("") => Ok(session(scopes, Some(self.now_ms() + 3_600_000.0))),
-            Ok(fixed) => Ok(session(set(fixed), None)),
+            Ok("") => Ok(session(scopes, Some(now.wall_ms + 3_600_000.0), now)),
+            Ok(fixed) => Ok(session(set(fixed), None, now)),
             Err(e) => Err(e),
         }
     }
@@ -338,9 +347,67 @@ fn offline_refresh_keeps_an_expired_session_and_recovers() {
         "Auth refresh request failed, offline"
     );
     assert_eq!(h.states(), [true], "still signed in");
+    h.advance(FIRST_BACKOFF_MS);
     h.script(&[Refresh::Grant]);
     assert_eq!(h.get("a", false).unwrap().as_deref(), Some("a"));
     assert_eq!(h.creates(), 1);
+}
+
+#[test]
+fn network_failures_back_off_instead_of_storming() {
+    let h = Harness::new("");
+    h.script(&[Refresh::Offline]);
+    h.get("a", true).unwrap();
+    // A hundred calls during the back-off: no request, the same answer.
+    for _ in 0..100 {
+        assert_eq!(h.get("a", true).unwrap(), None);
+        assert_eq!(h.get("a", false).unwrap_err().name, "AuthConnectionError");
+    }
+    assert_eq!(h.refreshes().len(), 1);
+    // The waits double: 1 s, 2 s, 4 s …
+    h.advance(FIRST_BACKOFF_MS);
+    h.script(&[Refresh::Offline]);
+    h.get("a", true).unwrap();
+    assert_eq!(h.refreshes().len(), 2);
+    h.advance(FIRST_BACKOFF_MS * 2.0 - 1.0);
+    h.get("a", true).unwrap();
+    assert_eq!(h.refreshes().len(), 2, "still waiting");
+    h.advance(1.0);
+    h.script(&[Refresh::Grant]);
+    assert_eq!(h.get("a", true).unwrap().as_deref(), Some("a"));
+    assert_eq!(h.refreshes().len(), 3);
+    // An answer ends the back-off.
+    h.advance(3_600_000.0);
+    h.script(&[Refresh::Grant]);
+    h.get("a", true).unwrap();
+    assert_eq!(h.refreshes().len(), 4);
+}
+
+#[test]
+fn the_back_off_is_capped() {
+    let h = Harness::new("");
+    for _ in 0..20 {
+        h.script(&[Refresh::Offline]);
+        h.get("a", true).unwrap();
+        h.advance(MAX_BACKOFF_MS);
+    }
+    assert_eq!(
+        h.refreshes().len(),
+        20,
+        "never more than 30 s between tries"
+    );
+}
+
+#[test]
+fn a_clock_jump_refreshes_the_session() {
+    let h = Harness::new("");
+    h.script(&[Refresh::Grant]);
+    h.get("a", false).unwrap();
+    // The wall clock alone moves an hour (the machine slept, or the clock was set).
+    h.mock.0.jump.set(3_600_000.0);
+    h.script(&[Refresh::Grant]);
+    h.get("a", false).unwrap();
+    assert_eq!(h.refreshes().len(), 2);
 }
 
 #[test]
@@ -416,4 +483,5 @@ fn fresh_session_is_the_hot_path() {
     assert!(h.manager.fresh_session(&set("a")).is_none());
 }
 
+use super::{FIRST_BACKOFF_MS, MAX_BACKOFF_MS};
 use crate::core::session::REFRESH_MARGIN_MS;
