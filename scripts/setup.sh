@@ -36,6 +36,12 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install -q wasm-pack --locked
 fi
 
+# The fuzz targets run on nightly (cargo fuzz needs it); the machine comes with one.
+if ! command -v cargo-fuzz >/dev/null; then
+  log "cargo install cargo-fuzz (a few minutes)"
+  cargo install -q cargo-fuzz --locked
+fi
+
 # npm ci only when the lock file changed since the last install.
 npm_install() {
   local dir=$1 stamp="$1/node_modules/.setup-stamp"

@@ -12,11 +12,15 @@ bash scripts/setup.sh
 
 step "rustfmt and clippy (host and wasm32)"
 cargo fmt --check
+cargo fmt --check --manifest-path fuzz/Cargo.toml
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "core: cargo test"
 cargo test --quiet
+
+step "fuzz: every target in fuzz/ for ${FUZZ_SECONDS:-20}s on nightly"
+bash scripts/fuzz.sh
 
 step "build the package"
 bash scripts/build.sh

@@ -317,6 +317,8 @@ async fn messages_from_another_origin_are_ignored_and_a_closed_popup_is_reported
     relay(&popup, &parse(RESULT));
     TimeoutFuture::new(50).await;
     assert!(result.borrow().is_none());
+    // Closed later than a cut link would be: a person closed it.
+    TimeoutFuture::new(1_500).await;
     frame.remove();
     TimeoutFuture::new(350).await;
     let (name, message) = result.borrow().clone().unwrap().unwrap_err();
@@ -324,6 +326,17 @@ async fn messages_from_another_origin_are_ignored_and_a_closed_popup_is_reported
         (name.as_str(), message.as_str()),
         ("PopupClosedError", "Login failed, popup was closed")
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_popup_closed_too_soon_for_a_person_is_a_cut_link() {
+    let (frame, popup) = relay_frame().await;
+    let result = waiting(popup.clone(), &window().location().origin().unwrap());
+    frame.remove();
+    TimeoutFuture::new(350).await;
+    let (name, message) = result.borrow().clone().unwrap().unwrap_err();
+    assert_eq!(name, "PopupClosedError");
+    assert!(message.contains("link to this page was cut"), "{message}");
 }
 
 #[wasm_bindgen_test]

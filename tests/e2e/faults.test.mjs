@@ -18,6 +18,11 @@ beforeEach(async () => {
   await fetch(`${FAULTS}/__reset`, { method: 'POST' });
 });
 
+/** Waits until `popup` has closed; it may have closed already. */
+async function closed(popup) {
+  if (!popup.isClosed()) await popup.waitForEvent('close');
+}
+
 async function openFaultPage() {
   const context = await browser().newContext();
   const page = await context.newPage();
@@ -112,7 +117,7 @@ for (const [name, fault] of [
     const dialog = page.locator('dialog[open]');
     await dialog.waitFor();
     const [popup] = await Promise.all([page.waitForEvent('popup'), dialog.getByRole('button', { name: 'Log in' }).click()]);
-    await popup.waitForEvent('close');
+    await closed(popup);
     const r = await page.evaluate(() => window.pending);
     assert.ok(r.value, `logged in: ${JSON.stringify(r)}`);
     await page.done();
@@ -167,7 +172,7 @@ test('however slow the backend, the popup opens inside the click', { timeout: 30
   const dialog = page.locator('dialog[open]');
   await dialog.waitFor();
   const [popup] = await Promise.all([page.waitForEvent('popup'), dialog.getByRole('button', { name: 'Log in' }).click()]);
-  await popup.waitForEvent('close');
+  await closed(popup);
   assert.ok((await page.evaluate(() => window.pending)).value);
   assert.deepEqual(await page.evaluate(() => window.openActivations), [true, true]);
   await page.done();

@@ -9,7 +9,7 @@ export function claims(token) {
 
 /** Fills the provider's login and consent forms until the popup closes itself. */
 export async function completeLogin(popup, user) {
-  const closed = popup.waitForEvent('close', { timeout: 20000 });
+  const closed = popup.isClosed() ? Promise.resolve() : popup.waitForEvent('close', { timeout: 20000 });
   for (let step = 0; step < 6 && !popup.isClosed(); step += 1) {
     const form = popup.waitForSelector('button[type=submit]', { timeout: 10000 }).catch(() => null);
     if (!(await Promise.race([form, closed.then(() => null)]))) break;
