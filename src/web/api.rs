@@ -36,11 +36,18 @@ impl Client {
         let state = Subject::new(JsValue::from_str("SignedOut"));
         let request_api = options.request_api.clone();
         let connector = WebConnector::new(options, transform, request_api.as_ref(), state.clone())?;
-        Ok(Rc::new(Client {
+        let client = Rc::new(Client {
             manager: SessionManager::new(connector, default_scopes),
             state,
             openid: ["openid"].iter().collect(),
-        }))
+        });
+        let weak = Rc::downgrade(&client);
+        client.manager.connector().on_other_tab_signed_out(move || {
+            if let Some(client) = weak.upgrade() {
+                client.manager.forget();
+            }
+        });
+        Ok(client)
     }
 
     /// Runs a session request, opening an `instantPopup` call's popup first.

@@ -13,9 +13,10 @@ use web_sys::Window;
 use super::js::{call1, describe, get, to_js_error};
 use super::observable::Subject;
 use super::options::{AuthParams, BaseUrl, FactoryOptions, PopupSize, ProviderInfo};
+use super::tabs::Tabs;
 use super::{popup, transport};
 use crate::core::error::{AuthError, RefreshError};
-use crate::core::http::{logout_outcome, refresh_outcome};
+use crate::core::http::{logout_outcome, refresh_outcome, Answer};
 use crate::core::manager::Connector;
 use crate::core::provider::ScopeTransform;
 use crate::core::scope::ScopeSet;
@@ -76,6 +77,8 @@ pub struct LoginContext {
     /// are kept, since one login may settle several requests.
     results: RefCell<Vec<(u32, Rc<Session>)>>,
     next_result: Cell<u32>,
+    /// The app's other tabs, where the browser lets us reach them.
+    tabs: Option<Tabs>,
 }
 
 const KEPT_RESULTS: usize = 8;
@@ -114,17 +117,76 @@ impl LoginContext {
         Ok(base)
     }
 
-    /// Asks the backend for a session through its refresh cookie.
+    /// Asks the backend for a session through its refresh cookie: one tab at a time, and a
+    /// tab that waited takes the answer another tab got meanwhile instead of asking again.
     async fn refresh(&self, scopes: &ScopeSet) -> Result<Session, RefreshError> {
         let base = self.base_url().await.map_err(RefreshError::Connection)?;
         let started = now();
-        let answer = transport::send("GET", &self.endpoints(&base).refresh(scopes)).await;
+        let work = async {
+            if let Some(session) = self.adopt_shared(scopes, started) {
+                return Ok(session);
+            }
+            let answer = transport::send("GET", &self.endpoints(&base).refresh(scopes)).await;
+            let parse = ParseContext {
+                requested: scopes,
+                started,
+                transform: &|v| self.transform.apply_lenient(v),
+            };
+            let outcome = refresh_outcome(&answer, &parse);
+            if let (Ok(_), Answer::Answered { body, .. }, Some(tabs)) =
+                (&outcome, &answer, &self.tabs)
+            {
+                tabs.share_answer(body, scopes, started.wall_ms);
+            }
+            outcome
+        };
+        match &self.tabs {
+            Some(tabs) => tabs.exclusive(work).await,
+            None => work.await,
+        }
+    }
+
+    /// The session another tab got while this one waited for the lock, if it covers `scopes`.
+    fn adopt_shared(&self, scopes: &ScopeSet, started: Instant) -> Option<Session> {
+        let shared = self.tabs.as_ref()?.answer_since(started.wall_ms)?;
+        // Expiry counts from the earlier of the two requests' starts.
+        let earlier_by = (started.wall_ms - shared.started_wall_ms).max(0.0);
         let parse = ParseContext {
-            requested: scopes,
-            started,
+            requested: &shared.scopes,
+            started: Instant {
+                wall_ms: started.wall_ms - earlier_by,
+                mono_ms: started.mono_ms - earlier_by,
+            },
             transform: &|v| self.transform.apply_lenient(v),
         };
+        let answer = Answer::Answered {
+            status: 200,
+            status_text: String::new(),
+            body: shared.body,
+        };
         refresh_outcome(&answer, &parse)
+            .ok()
+            .filter(|s| s.covers(scopes))
+    }
+
+    /// Ends the session on the backend (under the same lock as refreshes, so no tab refreshes
+    /// with the cookie being cleared), then tells the other tabs.
+    async fn logout(&self) -> Result<(), AuthError> {
+        let base = self
+            .base_url()
+            .await
+            .map_err(|e| AuthError::logout_unreachable(&e.message))?;
+        let work = async {
+            logout_outcome(&transport::send("POST", &self.endpoints(&base).logout()).await)
+        };
+        let result = match &self.tabs {
+            Some(tabs) => tabs.exclusive(work).await,
+            None => work.await,
+        };
+        if let (Ok(()), Some(tabs)) = (&result, &self.tabs) {
+            tabs.share_signed_out();
+        }
+        result
     }
 
     fn endpoints(&self, base: &str) -> Endpoints {
@@ -289,6 +351,14 @@ impl WebConnector {
         request_api: Option<&JsValue>,
         state: Rc<Subject>,
     ) -> Result<Self, JsValue> {
+        let backend = match &options.base {
+            BaseUrl::Fixed(url) => url.clone(),
+            BaseUrl::Discovery(_) => "discovery".to_owned(),
+        };
+        let tabs = Tabs::new(&format!(
+            "{}:{}:{backend}",
+            options.provider.id, options.environment
+        ));
         let ctx = Rc::new(LoginContext {
             provider: options.provider,
             environment: options.environment,
@@ -300,6 +370,7 @@ impl WebConnector {
             transform,
             results: RefCell::default(),
             next_result: Cell::new(0),
+            tabs,
         });
         let on_auth_request = {
             let ctx = ctx.clone();
@@ -349,6 +420,13 @@ impl WebConnector {
             early_popup: RefCell::default(),
             state,
         })
+    }
+
+    /// Runs `hook` when another tab of the app signs out of this provider.
+    pub fn on_other_tab_signed_out(&self, hook: impl Fn() + 'static) {
+        if let Some(tabs) = &self.ctx.tabs {
+            tabs.on_signed_out(hook);
+        }
     }
 
     /// The transform for scopes asked for by callers.
@@ -412,12 +490,7 @@ impl Connector for WebConnector {
     }
 
     async fn logout(&self) -> Result<(), AuthError> {
-        let base = self
-            .ctx
-            .base_url()
-            .await
-            .map_err(|e| AuthError::logout_unreachable(&e.message))?;
-        logout_outcome(&transport::send("POST", &self.ctx.endpoints(&base).logout()).await)
+        self.ctx.logout().await
     }
 
     fn state_changed(&self, signed_in: bool) {

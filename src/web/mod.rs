@@ -12,4 +12,5 @@ pub mod observable;
 pub mod options;
 pub mod popup;
 pub mod requests;
+pub mod tabs;
 pub mod transport;

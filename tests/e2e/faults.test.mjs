@@ -223,3 +223,23 @@ test('a response without scope grants what was asked: no login loop', { timeout:
   assert.equal(await page.locator('dialog').count(), 0);
   await page.done();
 });
+
+test('tabs: one /refresh at a time across tabs, and the waiting tab adopts its answer', { timeout: 30000 }, async () => {
+  const context = await browser().newContext();
+  try {
+    const open = async () => {
+      const page = await context.newPage();
+      await page.goto(`${APP}/test/faults.html`);
+      await page.waitForFunction(() => document.getElementById('ready').textContent === 'ready');
+      return page;
+    };
+    const [a, b] = [await open(), await open()];
+    await mode({ refresh: { kind: 'ok', delayMs: 800 } });
+    const [ta, tb] = await Promise.all([a, b].map((p) => p.evaluate(() => window.api.getIdToken({ optional: true }))));
+    assert.ok(ta);
+    assert.equal(tb, ta, 'the second tab took the first tab\'s session');
+    assert.equal((await stats()).refresh, 1, 'one /refresh for both tabs');
+  } finally {
+    await context.close();
+  }
+});

@@ -148,3 +148,23 @@ test('the demo page logs in and shows the claims', { timeout: 60000 }, async () 
     await context.close();
   }
 });
+
+test('signing out in one tab signs out every tab, and none logs back in by itself', { timeout: 60000 }, async () => {
+  const { context, page, seen } = await openPage();
+  try {
+    const token = await loginThroughModal(page, 'okta', 'tab-user');
+    const other = await context.newPage();
+    await other.goto(`${APP}/test/index.html`);
+    await other.waitForFunction(() => document.getElementById('ready').textContent === 'ready');
+    const otherToken = await other.evaluate(() => window.apis.okta.getIdToken({ optional: true }));
+    assert.equal(claims(otherToken).sub, claims(token).sub, 'the second tab is signed in through /refresh');
+    const popups = seen.popups;
+    await page.evaluate(() => window.apis.okta.signOut());
+    await other.waitForFunction(() => window.states.okta.at(-1) === 'SignedOut', null, { timeout: 5000 });
+    assert.equal(await other.evaluate(() => window.apis.okta.getIdToken({ optional: true })), '');
+    assert.equal(await page.evaluate(() => window.apis.okta.getIdToken({ optional: true })), '');
+    assert.equal(seen.popups, popups, 'no popup');
+  } finally {
+    await context.close();
+  }
+});

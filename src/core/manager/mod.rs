@@ -235,6 +235,11 @@ impl<C: Connector> SessionManager<C> {
         Ok(())
     }
 
+    /// Forgets the session in memory without asking the backend: another tab signed out.
+    pub fn forget(&self) {
+        self.clear_local();
+    }
+
     /// A network failure keeps the session: optional calls get none, others the error.
     fn offline(
         &self,
