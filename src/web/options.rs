@@ -33,7 +33,8 @@ pub fn request_options(v: &JsValue) -> Result<RequestOptions, JsValue> {
 }
 
 fn flag(v: &JsValue, key: &str) -> Result<bool, JsValue> {
-    let value = get(v, key);
+    let value = js_sys::Reflect::get(v, &JsValue::from_str(key))
+        .map_err(|_| type_error(&format!("options.{key} could not be read")))?;
     if is_nullish(&value) {
         return Ok(false);
     }

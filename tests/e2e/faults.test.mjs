@@ -243,3 +243,57 @@ test('tabs: one /refresh at a time across tabs, and the waiting tab adopts its a
     await context.close();
   }
 });
+
+test('hostile caller input never traps the module; a login still works after it', { timeout: 30000 }, async () => {
+  const page = await openFaultPage();
+  await mode({ refresh: { kind: 'none' }, start: { kind: 'ok' } });
+  const results = await page.evaluate(async () => {
+    const { OAuth2 } = window.pkg;
+    const api = window.api;
+    const throwing = { get optional() { throw new Error('boom'); } };
+    const proxy = new Proxy({}, { get() { throw new Error('trap'); }, has() { throw new Error('trap'); } });
+    const cyclic = {}; cyclic.self = cyclic;
+    const attempts = [
+      () => api.getIdToken('yes'),
+      () => api.getIdToken([]),
+      () => api.getIdToken(42),
+      () => api.getIdToken(Symbol('x')),
+      () => api.getIdToken({ optional: 'yes' }),
+      () => api.getIdToken(throwing),
+      () => api.getIdToken(proxy),
+      () => api.getAccessToken(5),
+      () => api.getAccessToken(['a', {}]),
+      () => api.getAccessToken(cyclic),
+      () => api.getProfile(() => {}),
+      () => OAuth2.create({ baseUrl: 'http://127.0.0.1:7020/api/auth', scopeTransform: () => { throw new Error('t'); } }).getAccessToken('a'),
+      () => OAuth2.create({ baseUrl: 'http://127.0.0.1:7020/api/auth', scopeTransform: () => 'nope' }).getAccessToken('a'),
+      () => OAuth2.create({ discoveryApi: { getBaseUrl: () => { throw new Error('d'); } } }).getIdToken(),
+      () => OAuth2.create({ discoveryApi: { getBaseUrl: async () => 42 } }).getIdToken(),
+      () => OAuth2.create(proxy),
+      () => OAuth2.create({ baseUrl: 'http://127.0.0.1:7020/api/auth', authorizationParams: () => { throw new Error('p'); } }).getIdToken({ optional: true }),
+    ];
+    const out = [];
+    for (const attempt of attempts) {
+      try {
+        const r = await attempt();
+        out.push(`ok:${typeof r}`);
+      } catch (e) {
+        out.push(`${e?.name}`);
+      }
+    }
+    // Hostile messages from this window, whatever they hold.
+    for (const data of [null, 'x', { type: 'authorization_response' }, { type: 'config_info', targetOrigin: {} }, cyclic]) {
+      try { window.postMessage(data, '*'); } catch { /* cyclic data cannot be cloned */ }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    return out;
+  });
+  assert.deepEqual(results.slice(0, 11), ['TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError',
+    'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError']);
+  // A scopeTransform that throws: its own error reaches the caller.
+  assert.deepEqual(results.slice(11), ['Error', 'TypeError', 'AuthConnectionError', 'AuthConnectionError',
+    'TypeError', 'ok:string']);
+  const r = await instantLogin(page);
+  assert.ok(r.value, `a normal login after all that: ${JSON.stringify(r)}`);
+  await page.done();
+});

@@ -17,7 +17,8 @@ const browser = useBrowser();
 async function openPage() {
   const context = await browser().newContext();
   const page = await context.newPage();
-  const seen = { popups: 0, refreshes: [], offLoopback: offLoopback(context) };
+  const seen = { popups: 0, refreshes: [], offLoopback: offLoopback(context), console: [] };
+  context.on('console', (m) => seen.console.push(m.text()));
   context.on('page', () => { seen.popups += 1; });
   page.on('request', (r) => { if (r.url().includes('/refresh?')) seen.refreshes.push(r.url()); });
   page.on('pageerror', (e) => { seen.pageError = e; });
@@ -92,6 +93,8 @@ for (const key of PROVIDERS) {
       assert.equal(await page.evaluate((k) => window.apis[k].getIdToken({ optional: true }), key), '');
       assert.equal(seen.pageError, undefined);
       assert.deepEqual(seen.offLoopback, [], 'nothing left 127.0.0.1, the provider\'s pages included');
+      const leaks = seen.console.filter((line) => line.includes(token) || line.includes(again));
+      assert.deepEqual(leaks, [], 'no token in any console line');
     } finally {
       await context.close();
     }
