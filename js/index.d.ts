@@ -188,3 +188,6 @@ export interface ModalStrings {
  * restores the default. The modal shows them from its next render.
  */
 export declare function setModalStrings(strings: ModalStrings): void;
+
+/** Bytes of the WebAssembly module's memory; a diagnostic for benchmarks. */
+export declare function wasmMemoryBytes(): number;

@@ -9,6 +9,7 @@ import {
   builtinRequestManager,
   bundledProviders,
   setModalStrings,
+  wasmMemoryBytes,
   AuthApi,
   OAuthRequestManager,
   Observable,
@@ -58,7 +59,7 @@ export const OidcAuth = factory('oidc');
 export const providers = bundledProviders();
 export const oauthRequestApi = builtinRequestManager();
 
-export { setModalStrings };
+export { setModalStrings, wasmMemoryBytes };
 
 export function configure(options) {
   configureDefault(options);

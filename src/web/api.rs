@@ -377,3 +377,11 @@ pub fn bundled_providers() -> JsValue {
     }
     Object::freeze(all.unchecked_ref::<Object>()).into()
 }
+
+/// Bytes of the module's linear memory, for the benchmark's memory figures.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    f64::from(buffer.byte_length())
+}

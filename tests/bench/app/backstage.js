@@ -1,0 +1,1 @@
+export { OAuth2, OAuthRequestManager } from '@backstage/core-app-api';
