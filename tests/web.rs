@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use backstage_auth_wasm::web::api::{create_auth, module_get_id_token, AuthApi};
+use backstage_auth_wasm::web::api::{create_auth, AuthApi};
 use backstage_auth_wasm::web::popup::wait_for_result;
 use backstage_auth_wasm::web::requests::builtin_request_manager;
 use gloo_timers::future::TimeoutFuture;
@@ -90,16 +90,6 @@ fn stub_open(result: JsValue) -> (Rc<RefCell<Vec<Vec<String>>>>, Patch) {
         },
     );
     (calls, Patch::new("open", f.into_js_value()))
-}
-
-#[wasm_bindgen_test]
-async fn module_get_id_token_asks_for_configure_first() {
-    let (_, message) = error_text(
-        &settle(module_get_id_token(JsValue::UNDEFINED))
-            .await
-            .unwrap_err(),
-    );
-    assert!(message.contains("configure"), "{message}");
 }
 
 #[wasm_bindgen_test]

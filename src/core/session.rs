@@ -130,6 +130,51 @@ impl Session {
     }
 }
 
+/// Until when a session is fresh, as plain numbers a caller can check without this crate:
+/// `now.wall_ms < wall_until_ms && now.mono_ms < mono_until_ms &&
+/// |(now.wall_ms - now.mono_ms) - skew_ms| <= CLOCK_JUMP_MS`. Where that holds,
+/// [`Session::should_refresh`] is false; at the exact edge the window errs towards stale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FreshWindow {
+    /// Wall-clock time at which the session stops being fresh.
+    pub wall_until_ms: f64,
+    /// Monotonic time at which the session stops being fresh.
+    pub mono_until_ms: f64,
+    /// Wall minus monotonic time when the session was obtained.
+    pub skew_ms: f64,
+}
+
+impl Session {
+    /// The window in which [`Session::should_refresh`] is false.
+    pub fn fresh_window(&self) -> FreshWindow {
+        let identity_expiry = self.backstage_identity.as_ref().and_then(|b| b.expires_at);
+        // The latest elapsed time at which every expiry is still outside its margin.
+        let allowed = [self.expires_at, identity_expiry]
+            .into_iter()
+            .flatten()
+            .map(|at| {
+                let lifetime = at - self.obtained.wall_ms;
+                lifetime - REFRESH_MARGIN_MS.min(lifetime / 2.0)
+            })
+            .fold(f64::INFINITY, f64::min);
+        let bound = allowed.max(MIN_REFRESH_INTERVAL_MS);
+        FreshWindow {
+            wall_until_ms: self.obtained.wall_ms + bound,
+            mono_until_ms: self.obtained.mono_ms + bound,
+            skew_ms: self.obtained.wall_ms - self.obtained.mono_ms,
+        }
+    }
+}
+
+impl FreshWindow {
+    /// Whether `now` is inside the window.
+    pub fn contains(&self, now: Instant) -> bool {
+        now.wall_ms < self.wall_until_ms
+            && now.mono_ms < self.mono_until_ms
+            && ((now.wall_ms - now.mono_ms) - self.skew_ms).abs() <= CLOCK_JUMP_MS
+    }
+}
+
 /// Why a session response could not be used. The text names the field, never a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidSession(pub String);
@@ -541,6 +586,54 @@ mod tests {
                 s.should_refresh(after(MIN_REFRESH_INTERVAL_MS)),
                 "{seconds}"
             );
+        }
+    }
+
+    #[test]
+    fn the_fresh_window_never_says_fresh_when_a_refresh_is_due() {
+        let mut sessions: Vec<Session> = [
+            None,
+            Some(0.001),
+            Some(1.0),
+            Some(-30.0),
+            Some(60.0),
+            Some(359.0),
+            Some(3600.0),
+        ]
+        .into_iter()
+        .map(|s| match s {
+            None => parse(json!({"providerInfo": {"accessToken": "a"}})).unwrap(),
+            Some(seconds) => living(seconds),
+        })
+        .collect();
+        let mut with_identity = living(3600.0);
+        with_identity.backstage_identity = Some(BackstageIdentity {
+            token: Secret::new("t".into()),
+            expires_at: Some(1_000_000.0 + 600_000.0),
+            user_entity_ref: "u".into(),
+            ownership_entity_refs: vec![],
+        });
+        sessions.push(with_identity);
+        for s in &sessions {
+            let window = s.fresh_window();
+            for ms in (0..8_000_000).step_by(997).map(f64::from) {
+                for (dw, dm) in [
+                    (ms, ms),
+                    (ms + 61_000.0, ms),
+                    (ms, ms + 61_000.0),
+                    (ms - 59_000.0, ms),
+                ] {
+                    let now = at(1_000_000.0 + dw, dm);
+                    if window.contains(now) {
+                        assert!(!s.should_refresh(now), "{:?} at {now:?}", s.expires_at);
+                    }
+                }
+            }
+            // And it is not needlessly narrow: just inside its bound it agrees with the rule.
+            let inside = window.wall_until_ms - 1_000_000.0 - 1.0;
+            if inside.is_finite() {
+                assert!(window.contains(after(inside)));
+            }
         }
     }
 

@@ -85,6 +85,7 @@ impl Client {
             Err(e) => return Promise::reject(&e),
         };
         if let Some(session) = self.manager.fresh_session(&scopes) {
+            self.manager.connector().confirm_fresh(js_sys::Date::now());
             return Promise::resolve(&pick(Some(&session)));
         }
         let pending = self.session(scopes, options);
@@ -261,6 +262,13 @@ impl AuthApi {
         })
     }
 
+    /// The object the package entry reads to answer `getIdToken()` without entering wasm:
+    /// `{ promise, wallUntil, lastWall }`, kept current by the session manager.
+    #[wasm_bindgen(js_name = hotCache)]
+    pub fn hot_cache(&self) -> JsValue {
+        self.client.manager.connector().hot().clone()
+    }
+
     /// The observable of `'SignedIn'` / `'SignedOut'`; exported as `sessionState$`.
     #[wasm_bindgen(js_name = sessionState)]
     pub fn session_state(&self) -> Observable {
@@ -296,14 +304,11 @@ fn joined(input: &ScopeInput) -> String {
     }
 }
 
-thread_local! {
-    static DEFAULT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
-}
-
-/// Sets the auth object the module-level `getIdToken` uses. `options.provider` may be a
-/// bundled key (`'google'`) or a provider object, whose `id` picks the factory.
-#[wasm_bindgen]
-pub fn configure(options: JsValue) -> Result<(), JsValue> {
+/// Builds the auth object `configure` sets as the default: `options.provider` may be a
+/// bundled key (`'google'`) or a provider object, whose `id` picks the factory. The package
+/// entry keeps it for the module-level `getIdToken`.
+#[wasm_bindgen(js_name = configureAuth)]
+pub fn configure_auth(options: JsValue) -> Result<AuthApi, JsValue> {
     if !options.is_object() || js_sys::Array::is_array(&options) {
         return Err(type_error(
             "options must be an object with provider and discoveryApi or baseUrl",
@@ -334,27 +339,7 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
             )
         }
     };
-    let api = create_auth(&key, options)?;
-    DEFAULT.with(|d| *d.borrow_mut() = Some(api.client));
-    Ok(())
-}
-
-/// `getIdToken` of the auth object set by `configure`.
-#[wasm_bindgen(js_name = getIdToken)]
-pub fn module_get_id_token(options: JsValue) -> Promise {
-    match DEFAULT.with(|d| d.borrow().clone()) {
-        Some(client) => AuthApi {
-            client,
-            audiences: None,
-        }
-        .get_id_token(options),
-        None => Promise::reject(
-            &js_sys::Error::new(
-                "getIdToken needs a provider: call configure({ provider, baseUrl }) first",
-            )
-            .into(),
-        ),
-    }
+    create_auth(&key, options)
 }
 
 /// The bundled provider configs, deeply frozen.

@@ -341,6 +341,10 @@ pub struct WebConnector {
     /// A popup opened inside an `instantPopup` call, before it knew whether it needs it.
     early_popup: RefCell<Option<Result<Window, AuthError>>>,
     state: Rc<Subject>,
+    /// What JS needs to answer `getIdToken()` without calling in here: the resolved promise
+    /// of the current ID token, the wall-clock end of its `FreshWindow`, and the last wall
+    /// time at which it was confirmed fresh (a wall clock below that has moved back).
+    hot: JsValue,
 }
 
 impl WebConnector {
@@ -413,7 +417,9 @@ impl WebConnector {
                     })?
             }
         };
+        let hot = super::js::object();
         Ok(Self {
+            hot,
             ctx,
             requester,
             _on_auth_request: on_auth_request,
@@ -427,6 +433,17 @@ impl WebConnector {
         if let Some(tabs) = &self.ctx.tabs {
             tabs.on_signed_out(hook);
         }
+    }
+
+    /// The object JS reads for the `getIdToken()` fast path.
+    pub fn hot(&self) -> &JsValue {
+        &self.hot
+    }
+
+    /// Records that the session was found fresh at `wall_ms`, so the fast path takes over
+    /// again after a wall clock that moved back a little.
+    pub fn confirm_fresh(&self, wall_ms: f64) {
+        super::js::set(&self.hot, "lastWall", &JsValue::from_f64(wall_ms));
     }
 
     /// The transform for scopes asked for by callers.
@@ -491,6 +508,33 @@ impl Connector for WebConnector {
 
     async fn logout(&self) -> Result<(), AuthError> {
         self.ctx.logout().await
+    }
+
+    fn session_changed(&self, session: Option<&Rc<Session>>) {
+        let token = session
+            .filter(|s| s.scopes.contains("openid"))
+            .and_then(|s| Some((s, s.id_token.as_ref()?)));
+        match token {
+            Some((s, token)) => {
+                let window = s.fresh_window();
+                super::js::set(
+                    &self.hot,
+                    "wallUntil",
+                    &JsValue::from_f64(window.wall_until_ms),
+                );
+                super::js::set(
+                    &self.hot,
+                    "lastWall",
+                    &JsValue::from_f64(s.obtained.wall_ms),
+                );
+                super::js::set(
+                    &self.hot,
+                    "promise",
+                    &Promise::resolve(&JsValue::from_str(token.expose())),
+                );
+            }
+            None => super::js::set(&self.hot, "promise", &JsValue::UNDEFINED),
+        }
     }
 
     fn state_changed(&self, signed_in: bool) {

@@ -297,3 +297,23 @@ test('hostile caller input never traps the module; a login still works after it'
   assert.ok(r.value, `a normal login after all that: ${JSON.stringify(r)}`);
   await page.done();
 });
+
+test('the getIdToken() fast path never outlives the session', { timeout: 30000 }, async () => {
+  const page = await openFaultPage();
+  await mode({ refresh: { kind: 'ok' } });
+  const token = await page.evaluate(() => window.api.getIdToken());
+  const same = await page.evaluate(async () => {
+    const tokens = new Set();
+    for (let i = 0; i < 1000; i += 1) tokens.add(await window.api.getIdToken());
+    return [...tokens];
+  });
+  assert.deepEqual(same, [token]);
+  assert.equal((await stats()).refresh, 1, 'answered from memory');
+  await mode({ refresh: { kind: 'none' } });
+  await page.evaluate(() => window.api.signOut());
+  await page.evaluate(() => { window.after = window.outcome(window.api.getIdToken()); });
+  await page.locator('dialog[open]').waitFor();
+  await page.locator('dialog button[data-action=reject-all]').click();
+  assert.equal((await page.evaluate(() => window.after)).name, 'RejectedError', 'no stale token after sign-out');
+  await page.done();
+});

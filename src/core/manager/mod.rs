@@ -39,6 +39,9 @@ pub trait Connector {
     fn logout(&self) -> impl Future<Output = Result<(), AuthError>>;
     /// Called when the signed-in state changes, and only then.
     fn state_changed(&self, signed_in: bool);
+    /// Called whenever the session in memory is replaced or dropped, so a cache of it can
+    /// follow.
+    fn session_changed(&self, _session: Option<&Rc<Session>>) {}
 }
 
 /// A session request, as `getIdToken` and friends make it.
@@ -222,6 +225,7 @@ impl<C: Connector> SessionManager<C> {
         scopes.extend(&req.scopes);
         let session = Rc::new(self.connector.create(scopes, req.instant_popup).await?);
         self.state.borrow_mut().current = Some(session.clone());
+        self.connector.session_changed(Some(&session));
         self.set_signed_in(true);
         Ok(Some(session))
     }
@@ -230,6 +234,7 @@ impl<C: Connector> SessionManager<C> {
     /// is announced only once the backend agreed.
     pub async fn sign_out(&self) -> Result<(), AuthError> {
         self.state.borrow_mut().current = None;
+        self.connector.session_changed(None);
         self.connector.logout().await?;
         self.set_signed_in(false);
         Ok(())
@@ -255,13 +260,19 @@ impl<C: Connector> SessionManager<C> {
 
     /// Takes a refreshed session unless it would narrow the scopes of the one in memory.
     fn adopt(&self, session: &Rc<Session>) {
-        let mut state = self.state.borrow_mut();
-        let wider = state
-            .current
-            .as_ref()
-            .is_none_or(|c| session.scopes.is_superset(&c.scopes));
+        let wider = {
+            let mut state = self.state.borrow_mut();
+            let wider = state
+                .current
+                .as_ref()
+                .is_none_or(|c| session.scopes.is_superset(&c.scopes));
+            if wider {
+                state.current = Some(session.clone());
+            }
+            wider
+        };
         if wider {
-            state.current = Some(session.clone());
+            self.connector.session_changed(Some(session));
         }
     }
 
@@ -291,6 +302,7 @@ impl<C: Connector> SessionManager<C> {
 
     fn clear_local(&self) {
         self.state.borrow_mut().current = None;
+        self.connector.session_changed(None);
         self.set_signed_in(false);
     }
 
