@@ -254,17 +254,28 @@ impl LoginContext {
         };
         let ctx = self.clone();
         Ok(async move {
-            let base = ctx.base_url().await?;
             let Some((popup, blank)) = popup else {
+                let base = ctx.base_url().await?;
                 return ctx.redirect(&base, &scopes).await;
             };
-            let url = ctx.start_url(&base, &scopes, &Flow::Popup);
-            if blank && popup.location().set_href(&url).is_err() {
-                return Err(AuthError::popup_closed());
-            }
-            let backend_origin = web_sys::Url::new_with_base(&url, &app_href())
-                .map(|u| u.origin())
-                .map_err(|_| AuthError::plain("The auth backend URL is not valid"))?;
+            // Until the popup is waiting for its result, a failure must not leave it open.
+            let prepared = async {
+                let base = ctx.base_url().await?;
+                let url = ctx.start_url(&base, &scopes, &Flow::Popup);
+                if blank && popup.location().set_href(&url).is_err() {
+                    return Err(AuthError::popup_closed());
+                }
+                web_sys::Url::new_with_base(&url, &app_href())
+                    .map(|u| u.origin())
+                    .map_err(|_| AuthError::plain("The auth backend URL is not valid"))
+            };
+            let backend_origin = match prepared.await {
+                Ok(origin) => origin,
+                Err(e) => {
+                    let _ = popup.close();
+                    return Err(e);
+                }
+            };
             let response = match popup::wait_for_result(popup, backend_origin, app_origin()).await {
                 Ok(response) => response,
                 // The login may have finished in a popup that closed as its result was sent,

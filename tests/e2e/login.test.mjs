@@ -95,6 +95,14 @@ for (const key of PROVIDERS) {
       assert.deepEqual(seen.offLoopback, [], 'nothing left 127.0.0.1, the provider\'s pages included');
       const leaks = seen.console.filter((line) => line.includes(token) || line.includes(again));
       assert.deepEqual(leaks, [], 'no token in any console line');
+      const stored = await page.evaluate(async () => ({
+        local: localStorage.length,
+        session: sessionStorage.length,
+        cookie: document.cookie,
+        databases: (await indexedDB.databases()).length,
+        caches: (await caches.keys()).length,
+      }));
+      assert.deepEqual(stored, { local: 0, session: 0, cookie: '', databases: 0, caches: 0 }, 'tokens live in memory only');
     } finally {
       await context.close();
     }
