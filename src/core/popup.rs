@@ -14,9 +14,48 @@ pub const DEFAULT_HEIGHT: f64 = 730.0;
 pub fn popup_features(width: f64, height: f64, screen_width: f64, screen_height: f64) -> String {
     let left = screen_width / 2.0 - width / 2.0;
     let top = screen_height / 2.0 - height / 2.0;
-    format!(
-        "menubar=no,location=no,resizable=no,scrollbars=no,status=no,width={width},height={height},top={top},left={left}"
-    )
+    let mut out = String::from("menubar=no,location=no,resizable=no,scrollbars=no,status=no");
+    for (key, value) in [
+        ("width", width),
+        ("height", height),
+        ("top", top),
+        ("left", left),
+    ] {
+        out.push(',');
+        out.push_str(key);
+        out.push('=');
+        push_number(&mut out, value);
+    }
+    out
+}
+
+/// Writes `x` as JS prints it for the numbers a popup's geometry gives (whole numbers and
+/// halves, where JS and this agree), with at most six decimals. Rust's float formatting
+/// would pull some 15 KB of code into the module for this one string.
+fn push_number(out: &mut String, x: f64) {
+    if !x.is_finite() {
+        out.push('0');
+        return;
+    }
+    let micros = (x.abs() * 1_000_000.0).round() as u64;
+    if x < 0.0 && micros != 0 {
+        out.push('-');
+    }
+    out.push_str(&(micros / 1_000_000).to_string());
+    let mut fraction = micros % 1_000_000;
+    if fraction != 0 {
+        out.push('.');
+        let mut digits = 6;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let text = fraction.to_string();
+        for _ in text.len()..digits {
+            out.push('0');
+        }
+        out.push_str(&text);
+    }
 }
 
 /// What one message from the popup means.
@@ -96,6 +135,23 @@ mod tests {
             popup_features(DEFAULT_WIDTH, DEFAULT_HEIGHT, 1000.0, 1000.0),
             "menubar=no,location=no,resizable=no,scrollbars=no,status=no,width=450,height=730,top=135,left=275"
         );
+        let mut n = String::new();
+        for (x, text) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (450.0, "450"),
+            (274.5, "274.5"),
+            (-315.0, "-315"),
+            (0.25, "0.25"),
+            (-0.5, "-0.5"),
+            (1e-7, "0"),
+            (12.000001, "12.000001"),
+            (f64::NAN, "0"),
+        ] {
+            n.clear();
+            push_number(&mut n, x);
+            assert_eq!(n, text, "for {x}");
+        }
         let odd = popup_features(451.0, 730.0, 1000.0, 100.0);
         assert!(odd.ends_with("top=-315,left=274.5"), "{odd}");
     }
