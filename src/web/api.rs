@@ -44,7 +44,7 @@ impl Client {
         let weak = Rc::downgrade(&client);
         client.manager.connector().on_other_tab_signed_out(move || {
             if let Some(client) = weak.upgrade() {
-                client.manager.forget();
+                client.manager.sign_out_locally();
             }
         });
         Ok(client)

@@ -353,7 +353,7 @@ pub struct WebConnector {
     early_popup: RefCell<Option<Result<Window, AuthError>>>,
     state: Rc<Subject>,
     /// What JS needs to answer `getIdToken()` without calling in here: the resolved promise
-    /// of the current ID token, the wall-clock end of its `FreshWindow`, and the last wall
+    /// of the current ID token, the wall-clock end of its freshness (`fresh_until_wall_ms`), and the last wall
     /// time at which it was confirmed fresh (a wall clock below that has moved back).
     hot: JsValue,
 }
@@ -527,12 +527,8 @@ impl Connector for WebConnector {
             .and_then(|s| Some((s, s.id_token.as_ref()?)));
         match token {
             Some((s, token)) => {
-                let window = s.fresh_window();
-                super::js::set(
-                    &self.hot,
-                    "wallUntil",
-                    &JsValue::from_f64(window.wall_until_ms),
-                );
+                let until = s.fresh_until_wall_ms();
+                super::js::set(&self.hot, "wallUntil", &JsValue::from_f64(until));
                 super::js::set(
                     &self.hot,
                     "lastWall",

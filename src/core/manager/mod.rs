@@ -241,7 +241,7 @@ impl<C: Connector> SessionManager<C> {
     }
 
     /// Forgets the session in memory without asking the backend: another tab signed out.
-    pub fn forget(&self) {
+    pub fn sign_out_locally(&self) {
         self.clear_local();
     }
 
