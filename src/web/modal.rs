@@ -172,7 +172,7 @@ impl Modal {
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .and_then(|t| t.closest("button[data-action]").ok().flatten());
             let Some(button) = button else { return };
-            if button.has_attribute("disabled") {
+            if button.get_attribute("aria-disabled").as_deref() == Some("true") {
                 return;
             }
             match button.get_attribute("data-action").as_deref() {
@@ -202,7 +202,7 @@ impl Modal {
                 if key.key() != "Tab" {
                     return;
                 }
-                let Ok(buttons) = dialog.query_selector_all("button:not([disabled])") else {
+                let Ok(buttons) = dialog.query_selector_all("button") else {
                     return;
                 };
                 let count = buttons.length();
@@ -333,7 +333,7 @@ impl Modal {
             .active_element()
             .is_some_and(|a| self.dialog.contains(Some(&a)));
         let first_render = !self.focused_row.replace(true);
-        if (first_render || !focus_inside) && !busy {
+        if first_render || !focus_inside {
             if let Some(b) = focus_target.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
                 let _ = b.focus();
             }
@@ -341,12 +341,15 @@ impl Modal {
     }
 }
 
+/// Marks a button unusable while a login runs. `aria-disabled` rather than `disabled`, so the
+/// button keeps keyboard focus and focus stays in the dialog; clicks on it are ignored.
 fn set_disabled(el: &Element, disabled: bool) {
     if disabled {
-        let _ = el.set_attribute("disabled", "");
+        let _ = el.set_attribute("aria-disabled", "true");
     } else {
-        let _ = el.remove_attribute("disabled");
+        let _ = el.remove_attribute("aria-disabled");
     }
+    style(el, &[("opacity", if disabled { "0.5" } else { "1" })]);
 }
 
 fn button_style(el: &Element) {

@@ -133,14 +133,16 @@ test('items 14-15: a login through the modal opens the start URL and takes the p
     while (!document.querySelector('dialog')) await window.tick();
     document.querySelector('dialog button[data-action=login]').click();
     await window.tick();
-    const busy = [...document.querySelectorAll('dialog button')].map((b) => b.disabled);
+    const busy = [...document.querySelectorAll('dialog button')].map((b) => b.getAttribute('aria-disabled') === 'true');
+    const focusInside = document.activeElement?.closest('dialog') !== null;
     window.deliver(popup, { type: 'config_info', targetOrigin: location.origin });
     window.deliver(popup, { type: 'authorization_response',
       response: window.session({ scope: 'a b', accessToken: 'popup-token' }) });
-    return { rejected: rejected.name, opened, busy, token: await token, modal: document.querySelectorAll('dialog').length };
+    return { rejected: rejected.name, opened, busy, focusInside, token: await token, modal: document.querySelectorAll('dialog').length };
   });
   assert.equal(r.rejected, 'RejectedError');
   assert.deepEqual(r.busy, [true, true], 'every button is disabled while a login runs');
+  assert.equal(r.focusInside, true, 'and focus stays in the dialog');
   assert.equal(r.opened.length, 1);
   assert.equal(r.opened[0].url,
     `http://127.0.0.1:9/api/auth/my-provider/start?scope=a%20b&origin=${encodeURIComponent(APP)}&flow=popup&env=production`);
