@@ -83,6 +83,12 @@ pub struct LoginContext {
 
 const KEPT_RESULTS: usize = 8;
 
+/// A refresh that waited longer than this for the cross-tab lock waited on another tab.
+const LOCK_CONTENDED_MS: f64 = 3.0;
+/// How long, in polls, such a refresh listens for the other tab's answer before asking itself.
+const SHARED_ANSWER_POLLS: u32 = 20;
+const SHARED_ANSWER_POLL_MS: u32 = 5;
+
 impl LoginContext {
     /// The auth plugin's base URL, asking `discoveryApi` the first time.
     async fn base_url(&self) -> Result<String, AuthError> {
@@ -125,6 +131,16 @@ impl LoginContext {
         let work = async {
             if let Some(session) = self.adopt_shared(scopes, started) {
                 return Ok(session);
+            }
+            // Waiting for the lock means another tab was refreshing. Its answer travels on the
+            // channel, which may arrive a moment after the lock does: give it that moment.
+            if self.tabs.is_some() && now().mono_ms - started.mono_ms > LOCK_CONTENDED_MS {
+                for _ in 0..SHARED_ANSWER_POLLS {
+                    gloo_timers::future::TimeoutFuture::new(SHARED_ANSWER_POLL_MS).await;
+                    if let Some(session) = self.adopt_shared(scopes, started) {
+                        return Ok(session);
+                    }
+                }
             }
             let answer = transport::send("GET", &self.endpoints(&base).refresh(scopes)).await;
             let parse = ParseContext {
