@@ -132,7 +132,7 @@ test('items 14-15: a login through the modal opens the start URL and takes the p
     const token = api.getAccessToken('a b');
     while (!document.querySelector('dialog')) await window.tick();
     document.querySelector('dialog button[data-action=login]').click();
-    await window.tick();
+    await window.untilListening();
     const busy = [...document.querySelectorAll('dialog button')].map((b) => b.getAttribute('aria-disabled') === 'true');
     const focusInside = document.activeElement?.closest('dialog') !== null;
     window.deliver(popup, { type: 'config_info', targetOrigin: location.origin });
@@ -239,7 +239,7 @@ test('item 59: a popup result from the backend origin resolves the access token'
     window.stubOpen(popup);
     const api = window.pkg.OAuth2.create({ baseUrl: window.BASE, defaultScopes: ['myScope'] });
     const token = api.getAccessToken('myScope', { instantPopup: true });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await window.untilListening();
     // Ignored: another source, another origin.
     window.deliver(window, { type: 'authorization_response', response: window.session({ accessToken: 'wrong' }) });
     window.deliver(popup, { type: 'authorization_response', response: window.session({ accessToken: 'wrong' }) },

@@ -65,4 +65,16 @@ window.deliver = (source, data, origin = window.BACKEND_ORIGIN) => {
 
 window.tick = () => new Promise((r) => setTimeout(r, 0));
 
+// Counts message listeners added to this window, so a test can wait until a login listens
+// before it delivers the popup's messages.
+window.messageListenersAdded = 0;
+const addEventListener = window.addEventListener.bind(window);
+window.addEventListener = (type, ...rest) => {
+  if (type === 'message') window.messageListenersAdded += 1;
+  return addEventListener(type, ...rest);
+};
+window.untilListening = async (count = 1) => {
+  while (window.messageListenersAdded < count) await window.tick();
+};
+
 document.getElementById('ready').textContent = 'ready';
