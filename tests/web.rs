@@ -246,9 +246,25 @@ async fn relay_frame() -> (HtmlIFrameElement, Window) {
         "<script>onmessage = function (e) { parent.postMessage(e.data, '*'); };</script>",
     );
     doc.body().unwrap().append_child(&frame).unwrap();
-    TimeoutFuture::new(100).await;
     let w = frame.content_window().unwrap();
+    // Wait until its script runs (up to 3 s on a busy machine).
+    for _ in 0..600 {
+        if Reflect::get(&w, &"onmessage".into()).unwrap().is_function() {
+            break;
+        }
+        TimeoutFuture::new(5).await;
+    }
     (frame, w)
+}
+
+/// Waits until the background wait has ended (up to 3 s on a busy machine).
+async fn ended(outcome: &Outcome) {
+    for _ in 0..600 {
+        if outcome.borrow().is_some() {
+            return;
+        }
+        TimeoutFuture::new(5).await;
+    }
 }
 
 fn relay(frame: &Window, data: &JsValue) {
@@ -295,7 +311,7 @@ async fn only_the_popups_messages_count() {
     TimeoutFuture::new(50).await;
     assert!(result.borrow().is_none(), "still waiting");
     relay(&popup, &parse(RESULT));
-    TimeoutFuture::new(50).await;
+    ended(&result).await;
     assert_eq!(result.borrow().clone(), Some(Ok(r#"{"x":1}"#.to_owned())));
     frame.remove();
 }
@@ -310,7 +326,7 @@ async fn messages_from_another_origin_are_ignored_and_a_closed_popup_is_reported
     // Closed later than a cut link would be: a person closed it.
     TimeoutFuture::new(1_500).await;
     frame.remove();
-    TimeoutFuture::new(350).await;
+    ended(&result).await;
     let (name, message) = result.borrow().clone().unwrap().unwrap_err();
     assert_eq!(
         (name.as_str(), message.as_str()),
@@ -323,7 +339,7 @@ async fn a_popup_closed_too_soon_for_a_person_is_a_cut_link() {
     let (frame, popup) = relay_frame().await;
     let result = waiting(popup.clone(), &window().location().origin().unwrap());
     frame.remove();
-    TimeoutFuture::new(350).await;
+    ended(&result).await;
     let (name, message) = result.borrow().clone().unwrap().unwrap_err();
     assert_eq!(name, "PopupClosedError");
     assert!(message.contains("link to this page was cut"), "{message}");
@@ -339,7 +355,7 @@ async fn a_result_for_another_app_origin_is_named_on_close() {
     );
     TimeoutFuture::new(50).await;
     frame.remove();
-    TimeoutFuture::new(350).await;
+    ended(&result).await;
     let (_, message) = result.borrow().clone().unwrap().unwrap_err();
     assert_eq!(
         message,
@@ -385,7 +401,7 @@ async fn listener_and_poll_are_removed_when_the_login_ends() {
             r#"{"type":"authorization_response","error":{"name":"NopeError","message":"NOPE"}}"#,
         ),
     );
-    TimeoutFuture::new(50).await;
+    ended(&result).await;
     assert_eq!(
         result.borrow().clone().unwrap(),
         Err(("NopeError".to_owned(), "NOPE".to_owned()))
