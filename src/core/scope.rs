@@ -50,11 +50,6 @@ impl ScopeSet {
         self.0.iter().map(String::as_str)
     }
 
-    /// How many scopes there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -129,7 +124,6 @@ mod tests {
         let s = set(&["b", "a", "b", "", "c", "a"]);
         assert_eq!(s.iter().collect::<Vec<_>>(), ["b", "a", "c"]);
         assert_eq!(s.join(), "b a c");
-        assert_eq!(s.len(), 3);
     }
 
     #[test]

@@ -157,11 +157,6 @@ impl<C: Connector> SessionManager<C> {
         &self.connector
     }
 
-    /// Whether a session is signed in.
-    pub fn signed_in(&self) -> bool {
-        self.state.borrow().signed_in
-    }
-
     /// The session in memory, if it holds `scopes` and is outside the refresh margin. This is
     /// the hot path: no allocation, no await.
     pub fn fresh_session(&self, scopes: &ScopeSet) -> Option<Rc<Session>> {
